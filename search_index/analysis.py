@@ -1,0 +1,204 @@
+"""Japanese text analysis shared by indexing, querying and highlighting.
+
+Pipeline: NFKC + casefold -> kana folding (long vowel, ヴ row, small ヶ/ヵ) -> spelling
+variant folding (okurigana, data/variants.txt) -> character bigrams (recall on names and
+unknown words) plus dictionary words from a morphological tokenizer (precision in ranking).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+WORD_PREFIX = "w:"  # word tokens share the text field with bigrams; the prefix keeps them apart
+
+# Characters that form CJK runs for bigramming. ー and 々 belong to the word they extend.
+_CJK = "\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\u309d\u309e\u3005\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
+RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_HIRAGANA_ONLY = re.compile(r"^[\u3041-\u3096ー]+$")
+
+# Dash-like marks after katakana are long vowels typed with the wrong key.
+_DASH_AFTER_KATAKANA = re.compile(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212\uff0d]")
+# Drop a word-final ー after two katakana (JIS Z 8301 style: サーバー = サーバ, センター = センタ).
+_FINAL_LONG_VOWEL = re.compile(r"(?<=[\u30a1-\u30fa\u30fc][\u30a1-\u30fa])\u30fc(?![\u30a1-\u30fa\u30fc])")
+_KANA_FOLD = {
+    "ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ",
+    "ウィ": "ウイ", "ウェ": "ウエ", "ヶ": "ケ", "ヵ": "カ", "ヰ": "イ", "ヱ": "エ",
+}
+_KANA_FOLD_RE = re.compile("|".join(sorted(_KANA_FOLD, key=len, reverse=True)))
+
+
+def _data_lines(name: str) -> Iterator[str]:
+    text = resources.files("search_index").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+def _basic(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DASH_AFTER_KATAKANA.sub("ー", text)
+    text = _KANA_FOLD_RE.sub(lambda m: _KANA_FOLD[m.group(0)], text)
+    return _FINAL_LONG_VOWEL.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _variant_table() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    for line in _data_lines("variants.txt"):
+        canonical, _, variants = line.partition("\t")
+        canonical = _basic(canonical)
+        table[canonical] = canonical
+        for v in variants.split():
+            table[_basic(v)] = canonical
+    # Longest first so that 取り組み wins over 取り組, and a canonical maps to itself.
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    return pattern, table
+
+
+def normalize(text: str) -> str:
+    """Normalise text for matching; index and query sides must both go through this."""
+    if not text:
+        return ""
+    pattern, table = _variant_table()
+    return pattern.sub(lambda m: table[m.group(0)], _basic(text))
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """normalize() plus, for each output char, the index of the source char it came from.
+
+    Used by the highlighter to map matches back to the original text. Works char by char,
+    so rare multi-char NFKC compositions may differ slightly from normalize().
+    """
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        n = unicodedata.normalize("NFKC", ch).casefold()
+        out.append(n)
+        src.extend([i] * len(n))
+    s = "".join(out)
+    for pattern, repl in (
+        (_DASH_AFTER_KATAKANA, lambda m: "ー"),
+        (_KANA_FOLD_RE, lambda m: _KANA_FOLD[m.group(0)]),
+        (_FINAL_LONG_VOWEL, lambda m: ""),
+        (_variant_table()[0], lambda m: _variant_table()[1][m.group(0)]),
+    ):
+        s, src = _sub_with_map(pattern, repl, s, src)
+    return s, src
+
+
+def _sub_with_map(pattern, repl, s: str, src: list[int]) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    new_src: list[int] = []
+    last = 0
+    for m in pattern.finditer(s):
+        a, b = m.span()
+        parts.append(s[last:a])
+        new_src.extend(src[last:a])
+        r = repl(m)
+        parts.append(r)
+        # Replacement chars point into the replaced span; the last one to its last char, so a
+        # highlight of 空家 covers all of 空き家.
+        for k in range(len(r)):
+            j = b - 1 if k == len(r) - 1 else min(a + k, b - 1)
+            new_src.append(src[j] if b > a else src[a] if a < len(src) else 0)
+        last = b
+    parts.append(s[last:])
+    new_src.extend(src[last:])
+    return "".join(parts), new_src
+
+
+def bigrams(normalized: str) -> list[str]:
+    """Character bigrams of CJK runs (a 1-char run stays a unigram); Latin/digit runs whole.
+
+    Token order is the position order used for phrase matching: consecutive tokens get
+    consecutive positions, so punctuation and spaces between runs are ignored by phrases.
+    """
+    out: list[str] = []
+    for m in RUN_RE.finditer(normalized):
+        run = m.group(0)
+        if run[0] <= "z" or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+class WordTokenizer:
+    """Dictionary-word segmentation; `name` is "sudachi" (default), "janome" or "none".
+
+    SudachiPy was chosen over Janome: it is ~15x faster here (Rust core) and its
+    normalized_form() folds spelling variants (取組 -> 取り組み, コンピュータ -> コンピューター).
+    """
+
+    def __init__(self, name: str = "sudachi"):
+        self.name = name
+        self._tok = None
+
+    def __getstate__(self):  # tokenizer objects do not pickle; recreate lazily in workers
+        return {"name": self.name, "_tok": None}
+
+    def _load(self):
+        if self.name == "sudachi":
+            from sudachipy import Dictionary, SplitMode
+
+            self._tok = Dictionary().tokenizer(mode=SplitMode.A)
+        elif self.name == "janome":
+            from janome.tokenizer import Tokenizer
+
+            self._tok = Tokenizer()
+        return self._tok
+
+    def words(self, normalized: str) -> list[str]:
+        """Content words of already-normalised text, themselves normalised again."""
+        if self.name == "none" or not normalized:
+            return []
+        tok = self._tok or self._load()
+        if self.name == "sudachi":
+            pairs = ((m.surface(), m.normalized_form()) for m in tok.tokenize(normalized))
+        else:
+            pairs = ((t.surface, t.base_form) for t in tok.tokenize(normalized))
+        out = []
+        for surface, form in pairs:
+            if _HIRAGANA_ONLY.match(surface):
+                continue
+            f = normalize(form)
+            # Single chars and pure-hiragana function words add noise, not precision.
+            if len(f) >= 2 and not _HIRAGANA_ONLY.match(f) and RUN_RE.fullmatch(f):
+                out.append(f)
+        return out
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """normalised term -> every member of its group(s), itself included."""
+    groups: dict[str, set[str]] = {}
+    for line in _data_lines("synonyms.txt"):
+        members = [normalize(t) for t in line.split(",") if t.strip()]
+        for m in members:
+            groups.setdefault(m, set()).update(members)
+    return {k: tuple(sorted(v, key=lambda t: (t != k, t))) for k, v in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def former_names() -> dict[str, tuple[str, str]]:
+    """normalised former municipality name -> (current 6-digit code, current name)."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in _data_lines("former_names.tsv"):
+        former, code, current, *_ = line.split("\t")
+        out[normalize(former)] = (code, current)
+    return out
+
+
+def expansions(term: str) -> list[str]:
+    """A normalised query term and the alternatives it should also match (synonyms, and the
+    current name for a former municipality name)."""
+    alts = list(synonym_groups().get(term, (term,)))
+    alias = former_names().get(term)
+    if alias and normalize(alias[1]) not in alts:
+        alts.append(normalize(alias[1]))
+    return alts

@@ -1,0 +1,294 @@
+"""SearchEngine: the only entry point the app uses.
+
+Directory layout under index_dir:
+  CURRENT      name of the live generation directory (replaced atomically by rebuild())
+  write.lock   fcntl lock that serialises every writer, across processes
+  ix-<hex>/    generation directories (the live one and the previous one are kept)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import random
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from .analysis import WordTokenizer, bigrams, normalize
+from .errors import IndexWriteError
+from .facets import facet_counts
+from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, build_plan, parse
+from .schema import (
+    FACET_PREFIX,
+    MUNI_PREFIX,
+    STORED_FIELDS,
+    VISIBILITY_PREFIX,
+    date_timestamp,
+    prepare,
+)
+from .snippets import make_snippet
+from .whoosh_backend import WhooshStore
+
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+LOCK_FILE = "write.lock"
+MAX_PER_PAGE = 100
+
+
+class SearchEngine:
+    def __init__(self, index_dir, *, tokenizer: str = "sudachi", lock_timeout: float = 10.0):
+        self.root = Path(index_dir)
+        self.tokenizer = tokenizer
+        self.lock_timeout = lock_timeout
+        self._words = WordTokenizer(tokenizer)
+        self._store: WhooshStore | None = None
+        self._pointer_key = None
+        self._open_lock = threading.Lock()
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / POINTER).exists():
+            with contextlib.suppress(IndexWriteError), self._write_lock():
+                if not (self.root / POINTER).exists():
+                    self._swap_in(self._new_generation())
+
+    # -- directories and locking -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write_lock(self, timeout: float | None = None):
+        timeout = self.lock_timeout if timeout is None else timeout
+        try:
+            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise IndexWriteError(f"cannot open index lock: {e}") from e
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexWriteError(
+                            f"index is locked by another writer (waited {timeout:.1f}s)"
+                        ) from None
+                    time.sleep(0.02 + random.random() * 0.03)  # jitter avoids lockstep retries
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _new_generation(self) -> Path:
+        path = self.root / f"ix-{time.time_ns():x}-{os.getpid()}"
+        path.mkdir()
+        WhooshStore.create(path, self.tokenizer)
+        return path
+
+    def _swap_in(self, path: Path) -> None:
+        tmp = self.root / f"{POINTER}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(path.name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / POINTER)  # atomic: readers see the old or the new name
+
+    def _live_path(self) -> Path:
+        name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        if not name or "/" in name or name.startswith("."):
+            raise OSError(f"bad index pointer {name!r}")
+        return self.root / name
+
+    def _reader_store(self) -> WhooshStore:
+        """Cached store for reading; reopened when rebuild() swapped the pointer."""
+        st = os.stat(self.root / POINTER)
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._open_lock:
+            if self._store is None or key != self._pointer_key:
+                path = self._live_path()
+                if self._store is None or self._store.path != str(path):
+                    self._store = WhooshStore(str(path), self.tokenizer)
+                self._pointer_key = key
+            return self._store
+
+    # -- writes ------------------------------------------------------------------------
+
+    def _write(self, upserts: list[dict], deletes: list[int]) -> None:
+        with self._write_lock():
+            try:
+                store = WhooshStore(str(self._live_path()), self.tokenizer)
+                store.write(upserts, deletes, timeout=self.lock_timeout)
+            except Exception as e:  # Whoosh LockError, OSError, corrupt index…
+                raise IndexWriteError(f"index write failed: {e!r}") from e
+
+    def upsert(self, docs: Iterable[dict]) -> None:
+        """Add or replace documents by doc["id"]."""
+        try:
+            prepared = [prepare(d) for d in docs]
+        except (KeyError, TypeError, ValueError) as e:
+            raise IndexWriteError(f"bad document: {e!r}") from e
+        if prepared:
+            self._write(prepared, [])
+
+    def delete(self, ids: Iterable[int]) -> None:
+        ids = [int(i) for i in ids]
+        if ids:
+            self._write([], ids)
+
+    def rebuild(self, docs: Iterable[dict], *, procs: int = 1) -> int:
+        """Index `docs` into a new directory and swap it in; searches keep using the old one
+        until the swap. Other writers wait (and may time out with IndexWriteError) meanwhile."""
+        with self._write_lock():
+            path = None
+            try:
+                path = self._new_generation()
+                count = WhooshStore(str(path), self.tokenizer).bulk_load(
+                    (prepare(d) for d in docs), procs=procs
+                )
+                previous = self._live_path() if (self.root / POINTER).exists() else None
+                self._swap_in(path)
+            except Exception as e:
+                if path is not None:
+                    shutil.rmtree(path, ignore_errors=True)
+                raise IndexWriteError(f"rebuild failed: {e!r}") from e
+        self._cleanup(keep={path.name, previous.name if previous else ""})
+        return count
+
+    def _cleanup(self, keep: set[str]) -> None:
+        # The previous generation stays for readers in other processes that have not yet
+        # noticed the swap; anything older goes.
+        for p in self.root.glob("ix-*"):
+            if p.name not in keep and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        try:
+            WhooshStore(str(self._live_path()), self.tokenizer).check()
+            return True
+        except Exception as e:
+            log.warning("search index at %s is unhealthy: %r", self.root, e)
+            return False
+
+    def doc_count(self) -> int:
+        try:
+            return self._reader_store().view().searcher.doc_count()
+        except Exception as e:
+            log.warning("search index unreadable: %r", e)
+            return 0
+
+    def _audience_mask(self, view, audience: str) -> int:
+        values = view.facet_values()
+        if audience == "official":
+            return view.live
+        # Anything but "official" is treated as public: fail closed.
+        return values.get(VISIBILITY_PREFIX + "public", 0) & values.get(FACET_PREFIX["status"] + "published", 0)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        page = max(1, int(query.page or 1))
+        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
+        try:
+            store = self._reader_store()
+            view = store.view()
+        except Exception as e:
+            log.exception("search index unreadable, returning no results: %r", e)
+            return SearchResult(0, page, per_page, [], {f: [] for f in FACET_NAMES})
+        parsed = parse(query.q)
+        plan = build_plan(parsed, self._words)
+        values = view.facet_values()
+        grouped = view.cache.get_or("grouped", lambda: _group_facets(values))
+
+        audience = self._audience_mask(view, query.audience)
+        fixed = view.live & audience
+        if query.municipality_code:
+            fixed &= values.get(MUNI_PREFIX + str(query.municipality_code), 0)
+        if query.date_from or query.date_to:
+            lo = date_timestamp(query.date_from) if query.date_from else 1
+            hi = date_timestamp(query.date_to, end=True) if query.date_to else 2**62
+            fixed &= view.range_mask(lo, hi)
+        if plan is not None:
+            fixed &= view.cache.get_or(("plan", plan), lambda: view.plan_mask(plan))
+
+        wanted = {
+            "kind": query.kind, "category": query.category, "prefecture": query.prefecture,
+            "region": query.region, "field": query.field,
+            "status": query.status or "published",
+            "year": str(query.year) if query.year else None,
+        }
+        filters = {
+            f: values.get(FACET_PREFIX[f] + str(v), 0) for f, v in wanted.items() if v is not None
+        }
+        final = fixed
+        for m in filters.values():
+            final &= m
+        bases = {}
+        for f in FACET_NAMES:
+            base = fixed
+            for g, m in filters.items():
+                if g != f:
+                    base &= m
+            bases[f] = base
+        facets = facet_counts(bases, grouped)
+        total = final.bit_count()
+
+        start = (page - 1) * per_page
+        scored: list[tuple[float, int]] = []
+        if total > start:
+            if query.sort == "newest" or plan is None or plan[0] == "andnot" and plan[1] == ("all",):
+                scored = [(0.0, d) for d in view.newest(final, start + per_page, total)]
+            else:
+                scored = store.rank(view, plan, final, start + per_page)
+        terms = parsed.highlight_terms()
+        hits = []
+        for score, docnum in scored[start : start + per_page]:
+            stored = store.stored(view, docnum)
+            snippet = make_snippet(
+                [stored.get("summary", ""), stored.get("extra_text", ""), stored.get("body_text", "")],
+                terms,
+            )
+            fields = {k: stored.get(k) for k in STORED_FIELDS}
+            hits.append(Hit(id=int(stored["id"]), score=score, snippet=snippet, fields=fields))
+        return SearchResult(total=total, page=page, per_page=per_page, hits=hits, facets=facets)
+
+    def suggest(self, prefix: str, audience: str = "public", limit: int = 8) -> list[str]:
+        """Titles containing `prefix` (titles starting with it first), visible to `audience`."""
+        norm = normalize(prefix or "")
+        toks = list(dict.fromkeys(bigrams(norm)))
+        if not toks or limit <= 0:
+            return []
+        try:
+            store = self._reader_store()
+            view = store.view()
+        except Exception:
+            return []
+        if len(toks) == 1 and len(toks[0]) == 1 and toks[0] > "z":
+            plan = ("or", (("term", toks[0]), ("prefix", toks[0])))
+        else:
+            plan = ("and", tuple(("term", t) for t in toks))
+        mask = view.plan_mask(plan, "title_text") & view.live & self._audience_mask(view, audience)
+        if audience == "official":
+            mask &= view.facet_values().get(FACET_PREFIX["status"] + "published", 0)
+        if not mask:
+            return []
+        ranked = store.rank(view, plan, mask, limit * 4, field="title_text")
+        titles = [store.stored(view, d).get("title") or "" for _, d in ranked]
+        titles = [t for t in dict.fromkeys(titles) if norm in normalize(t)]
+        titles.sort(key=lambda t: not normalize(t).startswith(norm))  # stable: keeps score order
+        return titles[:limit]
+
+
+def _group_facets(values: dict[str, int]) -> dict[str, dict[str, int]]:
+    by_prefix = {p: f for f, p in FACET_PREFIX.items()}
+    grouped: dict[str, dict[str, int]] = {f: {} for f in FACET_NAMES}
+    for term, mask in values.items():
+        prefix, _, value = term.partition("=")
+        facet = by_prefix.get(prefix + "=")
+        if facet:
+            grouped[facet][value] = mask
+    return grouped
