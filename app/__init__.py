@@ -1,0 +1,123 @@
+"""Application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEV_SECRET_KEY, Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or config_from_env())
+    app.config.update(overrides)
+    _fill_instance_paths(app)
+    _refuse_insecure_production(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _fill_instance_paths(app: Flask) -> None:
+    """SQLite database and search index live in the instance folder unless configured."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = os.path.join(app.instance_path, "kakehashi.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("SEARCH_INDEX_DIR"):
+        app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search_index")
+
+
+def _refuse_insecure_production(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if os.environ.get("KAKEHASHI_ENV") == "production" and (key == DEV_SECRET_KEY or len(key) < 32):
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            '(e.g. python -c "import secrets; print(secrets.token_hex(32))").'
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (register the models with the metadata)
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "このページを見るにはログインしてください。"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _fk_on(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            # WAL lets page reads go on while the mail worker or an import writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.contact import bp as contact_bp
+    from app.events import bp as events_bp
+    from app.postings import bp as postings_bp
+    from app.public import bp as public_bp
+    from app.search import bp as search_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/accounts")
+    app.register_blueprint(postings_bp, url_prefix="/postings")
+    app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(contact_bp, url_prefix="/contact")
+    app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.template_helpers import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,64 @@
+"""Administration: accounts and an overview of the platform's activity."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from app import permissions
+from app.admin import bp
+from app.admin.forms import CreateUserForm
+from app.extensions import db
+from app.models import Desk, Municipality, Posting, User
+from app.services import accounts, indexing
+
+
+@bp.before_request
+@login_required
+def require_admin():
+    permissions.require(permissions.is_admin(current_user))
+
+
+@bp.route("/")
+def dashboard():
+    by_kind = dict(db.session.execute(select(Posting.kind, func.count()).group_by(Posting.kind)).all())
+    return render_template(
+        "admin/dashboard.html",
+        by_kind=by_kind,
+        users=db.session.scalar(select(func.count(User.id))),
+        pending_index=indexing.pending_count(),
+    )
+
+
+@bp.route("/users")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user():
+    form = CreateUserForm()
+    form.desk.choices = [(0, "—")] + [
+        (d.id, d.name) for d in db.session.scalars(select(Desk).order_by(Desk.municipality_id.nulls_first()))
+    ]
+    if form.validate_on_submit():
+        municipality = None
+        if form.municipality.data:
+            municipality = db.session.scalar(
+                select(Municipality).where(Municipality.code == form.municipality.data)
+            )
+            if municipality is None:
+                form.municipality.errors.append("この団体コードの自治体はありません。")
+        desk = db.session.get(Desk, form.desk.data) if form.desk.data else None
+        if not form.municipality.errors:
+            try:
+                user = accounts.create_user(
+                    form.email.data, form.name.data, form.password.data, form.role.data,
+                    municipality=municipality, desk=desk,
+                )
+            except accounts.AccountError as exc:
+                form.email.errors.append(str(exc))
+            else:
+                flash(f"{user.email} のアカウントを作成しました。", "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form), 400 if form.errors else 200

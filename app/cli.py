@@ -1,0 +1,144 @@
+"""`flask …` commands. Each one is a thin wrapper around a service function."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Desk, Municipality
+
+data_cli = AppGroup("data", help="Reference and demo data.")
+users_cli = AppGroup("users", help="User accounts.")
+postings_cli = AppGroup("postings", help="Postings.")
+search_cli = AppGroup("search", help="The search index (derived from the database).")
+
+
+@data_cli.command("reference")
+def load_reference():
+    """Load municipalities, survey categories and liaison desks (idempotent)."""
+    from app.services.reference import load_reference_data
+
+    counts = load_reference_data()
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+@data_cli.command("demo")
+@click.option("--force", is_flag=True, help="Load even if the database already has postings.")
+def load_demo(force: bool):
+    """Load the demo postings, events and accounts into an empty database."""
+    from app.services import demo
+    from app.services.reference import load_reference_data
+
+    load_reference_data()
+    if not force and not demo.database_is_empty():
+        click.echo("The database already has postings; demo data not loaded.")
+    else:
+        with click.progressbar(length=_count_lines(demo.DEMO_DIR / "postings.jsonl"),
+                               label="Demo postings") as bar:
+            result = demo.load_demo(progress=bar.update)
+        report = result["postings"]
+        click.echo(f"Demo data: {report.created} postings created, {report.updated} updated, "
+                   f"{len(report.errors)} errors, {result['events']} events.")
+        for number, reason in report.errors:
+            click.echo(f"  line {number}: {reason}", err=True)
+    if current_app.config.get("SHOW_DEMO_ACCOUNTS"):
+        _print_demo_accounts(demo.ensure_demo_accounts(), demo.DEMO_PASSWORD)
+
+
+def _print_demo_accounts(accounts: list[dict], password: str) -> None:
+    click.echo("\nDemo accounts (development only), password: " + password)
+    for account in accounts:
+        click.echo(f"  {account['role']:8} {account['email']:40} {account['who']}")
+
+
+def _count_lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as f:
+        return sum(1 for line in f if line.strip())
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--role", type=click.Choice(["officer", "liaison", "admin"]), default="officer")
+@click.option("--municipality", "code", help="Municipality code (officers), e.g. 131041.")
+@click.option("--desk", "desk_code", help="Ward code of the liaison desk, or 'central'.")
+@click.password_option(help="Password (asked for when omitted).")
+def create_user(email, name, role, code, desk_code, password):
+    """Create an account (accounts are only ever created by admins)."""
+    from app.services.accounts import AccountError
+    from app.services.accounts import create_user as create
+
+    municipality = desk = None
+    if code:
+        municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+        if municipality is None:
+            raise click.BadParameter(f"unknown municipality code {code}", param_hint="--municipality")
+    if desk_code:
+        desk = _find_desk(desk_code)
+    try:
+        user = create(email, name, password, role, municipality=municipality, desk=desk)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.role} {user.email}")
+
+
+def _find_desk(desk_code: str) -> Desk:
+    if desk_code == "central":
+        desk = db.session.scalar(select(Desk).where(Desk.municipality_id.is_(None)))
+    else:
+        desk = db.session.scalar(
+            select(Desk).join(Municipality, Desk.municipality_id == Municipality.id).where(
+                Municipality.code == desk_code
+            )
+        )
+    if desk is None:
+        raise click.BadParameter(f"no liaison desk for {desk_code}", param_hint="--desk")
+    return desk
+
+
+@postings_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_postings(path: Path):
+    """Import postings from a JSON Lines (.jsonl) or CSV (.csv) file."""
+    from app.services import importer
+
+    with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}") as bar:
+        report = importer.import_file(path, progress=bar.update)
+    click.echo(f"{report.created} created, {report.updated} updated, {len(report.errors)} rejected.")
+    for number, reason in report.errors:
+        click.echo(f"line {number}: {reason}", err=True)
+    if report.pending_index:
+        click.echo(f"{report.pending_index} index change(s) pending: run `flask search sync`.", err=True)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@search_cli.command("rebuild")
+def search_rebuild():
+    """Rebuild the index from the database into a new directory and swap it in."""
+    from app.services import indexing
+
+    count = indexing.rebuild()
+    click.echo(f"Indexed {count} postings into {current_app.config['SEARCH_INDEX_DIR']}")
+
+
+@search_cli.command("sync")
+def search_sync():
+    """Replay pending index changes; rebuild if the index is missing or corrupt."""
+    from app.services import indexing
+
+    rebuilt = indexing.ensure_index()
+    if rebuilt is not None:
+        click.echo(f"Index was missing or broken: rebuilt with {rebuilt} postings.")
+    remaining = indexing.sync()
+    click.echo(f"{remaining} change(s) still pending." if remaining else "Index is up to date.")
+    if remaining:
+        raise SystemExit(1)
+
+
+def register(app) -> None:
+    for group in (data_cli, users_cli, postings_cli, search_cli):
+        app.cli.add_command(group)

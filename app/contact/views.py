@@ -1,0 +1,1 @@
+"""Views (to be filled in)."""

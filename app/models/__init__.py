@@ -1,0 +1,43 @@
+"""SQLAlchemy models. Import from here: `from app.models import Posting`."""
+
+from app.models.accounts import User
+from app.models.audit import AuditLog
+from app.models.events import Event
+from app.models.geo import REGIONS, Municipality, region_for_prefecture
+from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
+from app.models.people import Officer
+from app.models.postings import (
+    KINDS,
+    CaseStudy,
+    Category,
+    DisasterOffer,
+    PartnershipRequest,
+    Posting,
+    StaffExchange,
+    Tag,
+)
+from app.models.search import IndexQueue
+
+__all__ = [
+    "KINDS",
+    "REGIONS",
+    "AuditLog",
+    "Block",
+    "CaseStudy",
+    "Category",
+    "Desk",
+    "DisasterOffer",
+    "Event",
+    "IndexQueue",
+    "Message",
+    "Municipality",
+    "Officer",
+    "OutboxMail",
+    "PartnershipRequest",
+    "Posting",
+    "StaffExchange",
+    "Tag",
+    "Thread",
+    "User",
+    "region_for_prefecture",
+]

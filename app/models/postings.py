@@ -1,0 +1,275 @@
+"""The four kinds of posting, as joined-table inheritance on `postings`.
+
+Common columns live on Posting; each kind's own fields live on its table. Lists that are only
+ever read whole (offer types, regions) are JSON columns, which work on SQLite and PostgreSQL.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+KINDS = {
+    "case_study": "連携・交流事例",
+    "partnership_request": "連携の募集",
+    "disaster_offer": "災害時相互協力",
+    "staff_exchange": "人事交流・職員派遣",
+}
+# URL slugs for the list pages of each kind.
+KIND_SLUGS = {
+    "case_study": "cases",
+    "partnership_request": "requests",
+    "disaster_offer": "disaster",
+    "staff_exchange": "staff",
+}
+STATUSES = {"draft": "下書き", "published": "公開中", "archived": "アーカイブ"}
+VISIBILITIES = {"public": "一般公開", "officials": "自治体職員のみ"}
+REQUEST_STATUSES = {"open": "募集中", "matched": "成立", "closed": "終了"}
+PARTNER_TYPES = {"special_ward": "特別区", "municipality": "市町村", "any": "どちらでも"}
+OFFER_TYPES = {
+    "supplies": "物資の提供",
+    "staff": "職員の派遣",
+    "funds": "資金の支援",
+    "evacuees": "避難者の受け入れ",
+    "evacuation_site": "疎開先の提供",
+}
+DIRECTIONS = {"dispatch": "派遣したい", "accept": "受け入れたい"}
+
+posting_categories = Table(
+    "posting_categories",
+    db.metadata,
+    Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+)
+posting_tags = Table(
+    "posting_tags",
+    db.metadata,
+    Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+posting_partners = Table(
+    "posting_partners",
+    db.metadata,
+    Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Category(db.Model):
+    """A survey theme (A-1 … A-10 about residents and firms, B-1 … B-11 about governments)."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    group: Mapped[str] = mapped_column(String(2))
+    group_label: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(60))
+    survey_count: Mapped[int] = mapped_column(Integer, default=0)
+    examples: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.code} {self.label}>"
+
+
+class Tag(db.Model):
+    """A free-form field tag (防災, 観光, 子育て …)."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class Posting(db.Model):
+    __tablename__ = "postings"
+    __table_args__ = (UniqueConstraint("external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    visibility: Mapped[str] = mapped_column(String(20), default="public", index=True)
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    municipality = relationship("Municipality")
+    officer = relationship("Officer")
+    created_by = relationship("User")
+    categories = relationship("Category", secondary=posting_categories, order_by="Category.position")
+    tags = relationship("Tag", secondary=posting_tags, order_by="Tag.name")
+    partners = relationship("Municipality", secondary=posting_partners, order_by="Municipality.code")
+
+    __mapper_args__ = {"polymorphic_on": "kind", "with_polymorphic": "*"}
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def visibility_label(self) -> str:
+        return VISIBILITIES[self.visibility]
+
+    @property
+    def is_public(self) -> bool:
+        """Visible to anyone without logging in."""
+        return self.status == "published" and self.visibility == "public"
+
+    def detail_items(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of the kind's own fields, for pages and e-mails."""
+        return []
+
+    def detail_text(self) -> str:
+        """The kind's own free text, for the search index."""
+        return ""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.title[:20]}>"
+
+
+def _month(value: str | None) -> str:
+    return value.replace("-", "年", 1) + "月" if value else ""
+
+
+class CaseStudy(Posting):
+    """連携・交流事例: what two or more governments did together, and what came of it."""
+
+    __tablename__ = "case_studies"
+    __mapper_args__ = {"polymorphic_identity": "case_study"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    period_start: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM
+    period_end: Mapped[str | None] = mapped_column(String(7))
+    activities: Mapped[str] = mapped_column(Text, default="")
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def period_label(self) -> str:
+        if not self.period_start:
+            return ""
+        return f"{_month(self.period_start)}〜{_month(self.period_end) or '継続中'}"
+
+    def detail_items(self):
+        return [("実施期間", self.period_label)]
+
+    def detail_text(self) -> str:
+        return "\n".join([self.activities, self.outcomes, self.challenges])
+
+
+class PartnershipRequest(Posting):
+    """連携の募集: a municipality looking for partners."""
+
+    __tablename__ = "partnership_requests"
+    __mapper_args__ = {"polymorphic_identity": "partnership_request"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    sought: Mapped[str] = mapped_column(Text, default="")
+    partner_type: Mapped[str] = mapped_column(String(20), default="any")
+    wished_regions: Mapped[list] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    request_status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+
+    @property
+    def request_status_label(self) -> str:
+        return REQUEST_STATUSES[self.request_status]
+
+    def detail_items(self):
+        return [
+            ("募集状況", self.request_status_label),
+            ("希望する相手", PARTNER_TYPES.get(self.partner_type, "")),
+            ("希望地域", "、".join(self.wished_regions or []) or "指定なし"),
+            ("締切", self.deadline.strftime("%Y年%-m月%-d日") if self.deadline else "なし"),
+        ]
+
+    def detail_text(self) -> str:
+        return self.sought
+
+
+class DisasterOffer(Posting):
+    """災害時相互協力: supplies, staff, funds, accepting evacuees, evacuation sites (疎開先)."""
+
+    __tablename__ = "disaster_offers"
+    __mapper_args__ = {"polymorphic_identity": "disaster_offer"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    offer_types: Mapped[list] = mapped_column(JSON, default=list)
+    capacity: Mapped[str] = mapped_column(Text, default="")
+    regions_covered: Mapped[list] = mapped_column(JSON, default=list)
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def offer_type_labels(self) -> list[str]:
+        return [OFFER_TYPES[t] for t in self.offer_types or [] if t in OFFER_TYPES]
+
+    def detail_items(self):
+        return [
+            ("協力の種類", "、".join(self.offer_type_labels)),
+            ("規模", self.capacity),
+            ("対象地域", "、".join(self.regions_covered or []) or "全国"),
+            ("有効期限", self.valid_until.strftime("%Y年%-m月%-d日") if self.valid_until else "定めなし"),
+        ]
+
+    def detail_text(self) -> str:
+        return "\n".join([" ".join(self.offer_type_labels), self.capacity, self.conditions])
+
+
+class StaffExchange(Posting):
+    """人事交流・職員派遣: sending or accepting staff for a period."""
+
+    __tablename__ = "staff_exchanges"
+    __mapper_args__ = {"polymorphic_identity": "staff_exchange"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(20), default="dispatch")
+    work_field: Mapped[str] = mapped_column(String(200), default="")
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    duration_months: Mapped[int] = mapped_column(Integer, default=12)
+    start_date: Mapped[date | None] = mapped_column(Date)
+
+    def detail_items(self):
+        return [
+            ("派遣・受入", DIRECTIONS.get(self.direction, "")),
+            ("業務分野", self.work_field),
+            ("人数", f"{self.headcount}人"),
+            ("期間", f"{self.duration_months}か月"),
+            ("開始時期", self.start_date.strftime("%Y年%-m月") if self.start_date else "調整による"),
+        ]
+
+    def detail_text(self) -> str:
+        return f"{DIRECTIONS.get(self.direction, '')} {self.work_field}"
+
+
+POSTING_CLASSES: dict[str, type[Posting]] = {
+    "case_study": CaseStudy,
+    "partnership_request": PartnershipRequest,
+    "disaster_offer": DisasterOffer,
+    "staff_exchange": StaffExchange,
+}

@@ -1,0 +1,188 @@
+"""Posting pages: lists per kind, detail, create / edit / archive."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app import permissions
+from app.extensions import db
+from app.filters import list_filters, page_arg
+from app.models import Category, Municipality, Officer, Posting
+from app.models.postings import KIND_SLUGS, KINDS
+from app.postings import bp
+from app.postings.forms import FORMS, split_list
+from app.services import postings as service
+from app.services.postings import ContactInput, PermissionDenied, PostingInput
+
+SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
+
+
+@bp.route("/")
+def index():
+    return _list_page(None)
+
+
+@bp.route("/<slug>/")
+def by_kind(slug: str):
+    kind = SLUG_KINDS.get(slug)
+    if kind is None:
+        abort(404)
+    return _list_page(kind)
+
+
+def _list_page(kind: str | None):
+    filters = list_filters(kind)
+    page = db.paginate(
+        service.filtered_postings(current_user, filters),
+        page=page_arg(),
+        per_page=20,
+        error_out=False,
+    )
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    return render_template(
+        "postings/list.html", kind=kind, filters=filters, page=page, categories=categories
+    )
+
+
+def _load(posting_id: int) -> Posting:
+    posting = db.session.get(Posting, posting_id)
+    if posting is None or not permissions.can_view_posting(current_user, posting):
+        # Officials-only and drafts look exactly like missing postings to those who may not see them.
+        abort(404)
+    return posting
+
+
+@bp.route("/<int:posting_id>")
+def detail(posting_id: int):
+    posting = _load(posting_id)
+    return render_template(
+        "postings/detail.html",
+        posting=posting,
+        can_edit=permissions.can_edit_posting(current_user, posting),
+    )
+
+
+@bp.route("/new/<slug>", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    kind = SLUG_KINDS.get(slug)
+    if kind is None:
+        abort(404)
+    permissions.require(permissions.can_create_posting(current_user))
+    form = FORMS[kind]()
+    municipality = _acting_municipality(form)
+    _officer_choices(form, municipality)
+    if form.validate_on_submit():
+        municipality = _acting_municipality(form, strict=True)
+        if municipality is not None:
+            try:
+                posting = service.create_posting(_input(kind, form, municipality), current_user)
+            except PermissionDenied:
+                abort(403)
+            flash("投稿を保存しました。", "success")
+            return redirect(url_for("postings.detail", posting_id=posting.id))
+    return render_template("postings/form.html", form=form, kind=kind, posting=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<int:posting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(posting_id: int):
+    posting = _load(posting_id)
+    permissions.require(permissions.can_edit_posting(current_user, posting))
+    form = FORMS[posting.kind](obj=posting if request.method == "GET" else None)
+    if request.method == "GET":
+        _fill_form(form, posting)
+    _officer_choices(form, posting.municipality)
+    if form.validate_on_submit():
+        try:
+            service.update_posting(posting, _input(posting.kind, form, posting.municipality), current_user)
+        except PermissionDenied:
+            abort(403)
+        flash("投稿を更新しました。", "success")
+        return redirect(url_for("postings.detail", posting_id=posting.id))
+    return render_template("postings/form.html", form=form, kind=posting.kind, posting=posting), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<int:posting_id>/archive", methods=["POST"])
+@login_required
+def archive(posting_id: int):
+    posting = _load(posting_id)
+    try:
+        service.archive_posting(posting, current_user)
+    except PermissionDenied:
+        abort(403)
+    flash("投稿をアーカイブしました。一覧と検索には表示されません。", "success")
+    return redirect(url_for("postings.detail", posting_id=posting.id))
+
+
+def _acting_municipality(form, strict: bool = False) -> Municipality | None:
+    """Officers post for their own municipality; admins name one by code."""
+    own = permissions.acting_municipality_id(current_user)
+    if own is not None:
+        form.municipality.data = db.session.get(Municipality, own).code
+        return db.session.get(Municipality, own)
+    code = form.municipality.data
+    muni = db.session.scalar(select(Municipality).where(Municipality.code == code)) if code else None
+    if strict and muni is None:
+        form.municipality.errors = [*form.municipality.errors, "投稿する自治体の団体コードを入力してください。"]
+    return muni
+
+
+def _officer_choices(form, municipality: Municipality | None) -> None:
+    choices = [(0, "（新しい担当者を下に入力）")]
+    if municipality is not None:
+        officers = db.session.scalars(
+            select(Officer)
+            .where(Officer.municipality_id == municipality.id, Officer.active.is_(True))
+            .order_by(Officer.name)
+        )
+        choices += [(o.id, o.public_label) for o in officers]
+    form.officer.choices = choices
+
+
+def _fill_form(form, posting: Posting) -> None:
+    form.categories.data = [c.code for c in posting.categories]
+    form.fields.data = "、".join(t.name for t in posting.tags)
+    form.partners.data = "、".join(m.code for m in posting.partners)
+    form.officer.data = posting.officer_id
+    form.municipality.data = posting.municipality.code
+
+
+def _input(kind: str, form, municipality: Municipality) -> PostingInput:
+    officer = None
+    if form.officer.data:
+        officer = db.session.get(Officer, form.officer.data)
+        if officer is None or officer.municipality_id != municipality.id:
+            abort(400, description="担当者の選択が正しくありません。")
+    codes = form.categories.data or []
+    return PostingInput(
+        kind=kind,
+        title=form.title.data,
+        summary=form.summary.data,
+        body=form.body.data or "",
+        municipality=municipality,
+        partners=form.partner_list,
+        categories=db.session.scalars(select(Category).where(Category.code.in_(codes))).all(),
+        fields=split_list(form.fields.data),
+        officer=officer,
+        contact=None if officer else ContactInput(
+            name=form.contact_name.data,
+            email=form.contact_email.data,
+            department=form.contact_department.data or "",
+            title=form.contact_title.data or "",
+            phone=form.contact_phone.data or "",
+        ),
+        status=form.status.data,
+        visibility=form.visibility.data,
+        image_url=form.image_url.data or None,
+        details=form.detail_data(),
+    )
+
+
+@bp.app_context_processor
+def kinds_nav():
+    return {"KIND_LABELS_NAV": [(KIND_SLUGS[k], label) for k, label in KINDS.items()]}

@@ -1,0 +1,95 @@
+"""Demo content for `make run`: postings, events and three demo accounts (development only)."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Desk, Event, Municipality, Officer, Posting, User
+from app.services import accounts, importer
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_PASSWORD = "kakehashi-demo"
+DEMO_ADMIN = "admin@kakehashi.example.jp"
+DEMO_LIAISON = "madoguchi@kakehashi.example.jp"
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(func.count(Posting.id))) == 0
+
+
+def load_demo(progress=None) -> dict:
+    report = importer.import_file(DEMO_DIR / "postings.jsonl", progress=progress)
+    events = load_events(DEMO_DIR / "events.jsonl")
+    demo_accounts = ensure_demo_accounts()
+    return {"postings": report, "events": events, "accounts": demo_accounts}
+
+
+def load_events(path: Path) -> int:
+    if not path.exists():
+        return 0
+    munis = {m.code: m for m in db.session.scalars(select(Municipality))}
+    count = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        event = db.session.scalar(select(Event).where(Event.external_id == row["external_id"]))
+        if event is None:
+            event = Event(external_id=row["external_id"])
+            db.session.add(event)
+        posting = None
+        if row.get("posting"):
+            posting = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
+        event.posting = posting
+        event.municipality = munis[row["municipality"]]
+        event.title = row["title"]
+        event.description = row.get("description") or ""
+        event.kind = row.get("kind") or "programme"
+        event.starts_at = datetime.fromisoformat(row["starts_at"])
+        event.ends_at = datetime.fromisoformat(row["ends_at"]) if row.get("ends_at") else None
+        event.place = row.get("place")
+        event.online_url = row.get("online_url")
+        event.visibility = row.get("visibility") or "public"
+        count += 1
+    db.session.commit()
+    return count
+
+
+def _busiest_ward_officer() -> Officer | None:
+    """The demo officer: the ward officer named on the most postings."""
+    return db.session.scalar(
+        select(Officer)
+        .join(Municipality, Officer.municipality_id == Municipality.id)
+        .join(Posting, Posting.officer_id == Officer.id)
+        .where(Municipality.kind == "special_ward", Officer.user_id.is_(None))
+        .group_by(Officer.id)
+        .order_by(func.count(Posting.id).desc(), Officer.id)
+        .limit(1)
+    )
+
+
+def ensure_demo_accounts() -> list[dict]:
+    """Create the three demo accounts if missing; return their logins for printing."""
+    created = []
+    officer = db.session.scalar(
+        select(Officer).join(User, Officer.user_id == User.id).where(User.email.like("%example.jp"))
+    ) or _busiest_ward_officer()
+    if officer is not None and officer.user is None:
+        accounts.create_user(officer.email, officer.name, DEMO_PASSWORD, "officer", officer.municipality)
+    if officer is not None:
+        created.append({"role": "officer", "email": officer.email, "who": officer.public_label,
+                        "municipality": officer.municipality.name})
+    desk = None
+    if officer is not None:
+        desk = db.session.scalar(select(Desk).where(Desk.municipality_id == officer.municipality_id))
+    if desk is not None:
+        if db.session.scalar(select(User).where(User.email == DEMO_LIAISON)) is None:
+            accounts.create_user(DEMO_LIAISON, f"{desk.name} 担当", DEMO_PASSWORD, "liaison", desk=desk)
+        created.append({"role": "liaison", "email": DEMO_LIAISON, "who": desk.name, "municipality": ""})
+    if db.session.scalar(select(User).where(User.email == DEMO_ADMIN)) is None:
+        accounts.create_user(DEMO_ADMIN, "管理者", DEMO_PASSWORD, "admin")
+    created.append({"role": "admin", "email": DEMO_ADMIN, "who": "管理者", "municipality": ""})
+    return created

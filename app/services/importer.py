@@ -1,0 +1,315 @@
+"""Bulk import of postings from JSON Lines or CSV (format: docs/import-format.md).
+
+Every line is validated on its own: valid lines are saved, invalid ones are reported with their
+line number and reason, and a database error on one line (inside a savepoint) loses nothing else.
+Re-importing a line with the same `external_id` updates that posting instead of duplicating it.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models import REGIONS, Category, Municipality, Posting
+from app.models.postings import (
+    DIRECTIONS,
+    KINDS,
+    OFFER_TYPES,
+    PARTNER_TYPES,
+    POSTING_CLASSES,
+    REQUEST_STATUSES,
+    STATUSES,
+    VISIBILITIES,
+)
+from app.services import indexing
+from app.services.postings import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
+
+LIST_SEPARATOR = "|"
+CHOICES = {
+    "partner_type": PARTNER_TYPES,
+    "request_status": REQUEST_STATUSES,
+    "direction": DIRECTIONS,
+}
+LIST_CHOICES = {"offer_types": OFFER_TYPES, "wished_regions": REGIONS, "regions_covered": REGIONS}
+MAX_LENGTHS = {"title": 200, "summary": 2000, "body": 50000, "external_id": 100}
+
+
+class InvalidLine(ValueError):
+    """A line that cannot be imported; the message says why (in Japanese, for officials)."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    pending_index: int = 0
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def read_jsonl(text: str) -> Iterator[tuple[int, dict | Exception]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, InvalidLine(f"JSONとして読めません（{exc.msg}、{exc.colno}文字目）")
+            continue
+        yield number, value if isinstance(value, dict) else InvalidLine("1行に1つのJSONオブジェクトが必要です")
+
+
+def read_csv(text: str) -> Iterator[tuple[int, dict | Exception]]:
+    """CSV rows become the same dicts as JSON lines (lists split on '|', contact_* columns)."""
+    reader = csv.DictReader(io.StringIO(text))
+    for row in reader:
+        number = reader.line_num
+        record: dict = {"contact": {}, "details": {}}
+        for key, value in row.items():
+            if key is None:
+                continue
+            value = (value or "").strip()
+            if key.startswith("contact_"):
+                record["contact"][key.removeprefix("contact_")] = value
+            elif key in ("partners", "categories", "fields"):
+                record[key] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+            elif _is_detail_key(key):
+                if value:
+                    record["details"][key] = (
+                        [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+                        if key in LIST_CHOICES
+                        else value
+                    )
+            elif value:
+                record[key] = value
+        yield number, record
+
+
+def _is_detail_key(key: str) -> bool:
+    return any(key in fields for fields in DETAIL_FIELDS.values())
+
+
+def read_file(path: Path) -> Iterator[tuple[int, dict | Exception]]:
+    text = path.read_text(encoding="utf-8-sig")
+    return read_csv(text) if path.suffix.lower() == ".csv" else read_jsonl(text)
+
+
+# --- validating one record ------------------------------------------------------------------
+
+
+class Lookups:
+    """Municipalities and categories by code, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
+        self.categories = {c.code: c for c in db.session.scalars(select(Category))}
+
+
+def _text(record: dict, key: str, required: bool = False) -> str:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise InvalidLine(f"「{key}」がありません")
+        return ""
+    if not isinstance(value, str):
+        raise InvalidLine(f"「{key}」は文字列にしてください")
+    if key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
+        raise InvalidLine(f"「{key}」が長すぎます（{MAX_LENGTHS[key]}文字まで）")
+    return value
+
+
+def _date(value, key: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise InvalidLine(f"「{key}」の日付 {value!r} が読めません（例: 2025-04-01）") from None
+
+
+def _month(value, key: str) -> str | None:
+    if value in (None, ""):
+        return None
+    text = str(value)[:7]
+    try:
+        datetime.strptime(text, "%Y-%m")
+    except ValueError:
+        raise InvalidLine(f"「{key}」は年月で書いてください（例: 2024-04）") from None
+    return text
+
+
+def _municipality(lookups: Lookups, code, key: str) -> Municipality:
+    muni = lookups.municipalities.get(str(code).strip().zfill(6) if code else "")
+    if muni is None:
+        raise InvalidLine(f"「{key}」の団体コード {code!r} が見つかりません")
+    return muni
+
+
+def _details(kind: str, raw) -> dict:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InvalidLine("「details」はオブジェクトにしてください")
+    allowed = DETAIL_FIELDS[kind]
+    unknown = set(raw) - set(allowed)
+    if unknown:
+        raise InvalidLine(f"「details」に {KINDS[kind]} では使えない項目があります: {', '.join(sorted(unknown))}")
+    clean: dict = {}
+    for key, kind_type in allowed.items():
+        if key not in raw or raw[key] in (None, ""):
+            continue
+        value = raw[key]
+        if kind_type is date:
+            clean[key] = _date(value, key)
+        elif kind_type is int:
+            try:
+                clean[key] = int(value)
+            except (TypeError, ValueError):
+                raise InvalidLine(f"「{key}」は整数にしてください") from None
+            if clean[key] < 0 or clean[key] > 10000:
+                raise InvalidLine(f"「{key}」の値 {value} は範囲外です")
+        elif kind_type is list:
+            values = value if isinstance(value, list) else [value]
+            bad = [v for v in values if v not in LIST_CHOICES[key]]
+            if bad:
+                raise InvalidLine(f"「{key}」に使えない値があります: {', '.join(map(str, bad))}")
+            clean[key] = list(dict.fromkeys(values))
+        elif key in ("period_start", "period_end"):
+            clean[key] = _month(value, key)
+        else:
+            if not isinstance(value, str):
+                raise InvalidLine(f"「{key}」は文字列にしてください")
+            if key in CHOICES and value not in CHOICES[key]:
+                raise InvalidLine(f"「{key}」の値 {value!r} は使えません（{', '.join(CHOICES[key])}）")
+            clean[key] = value
+    return clean
+
+
+def _contact(raw) -> ContactInput:
+    if not isinstance(raw, dict) or not raw.get("name") or not raw.get("email"):
+        raise InvalidLine("「contact」には担当者の name と email が必要です")
+    try:
+        email = validate_email(str(raw["email"]), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidLine(f"担当者のメールアドレス {raw['email']!r} が正しくありません") from None
+    return ContactInput(
+        name=str(raw["name"])[:100],
+        email=email,
+        department=str(raw.get("department") or "")[:120],
+        title=str(raw.get("title") or "")[:60],
+        phone=str(raw.get("phone") or "")[:40],
+    )
+
+
+def parse_record(record: dict, lookups: Lookups) -> PostingInput:
+    kind = record.get("kind")
+    if kind not in KINDS:
+        raise InvalidLine(f"「kind」は {', '.join(KINDS)} のいずれかにしてください（{kind!r}）")
+    status = record.get("status") or "published"
+    if status not in STATUSES:
+        raise InvalidLine(f"「status」の値 {status!r} は使えません（{', '.join(STATUSES)}）")
+    visibility = record.get("visibility") or "public"
+    if visibility not in VISIBILITIES:
+        raise InvalidLine(f"「visibility」の値 {visibility!r} は使えません（{', '.join(VISIBILITIES)}）")
+    categories = []
+    for code in record.get("categories") or []:
+        if code not in lookups.categories:
+            raise InvalidLine(f"カテゴリ {code!r} はありません（A-1〜A-10、B-1〜B-11）")
+        categories.append(lookups.categories[code])
+    if not categories:
+        raise InvalidLine("「categories」に少なくとも1つのカテゴリが必要です")
+    fields = record.get("fields") or []
+    if not isinstance(fields, list) or not all(isinstance(f, str) and len(f) <= 40 for f in fields):
+        raise InvalidLine("「fields」は40文字までの文字列のリストにしてください")
+    partners = record.get("partners") or []
+    if not isinstance(partners, list):
+        raise InvalidLine("「partners」は団体コードのリストにしてください")
+    published = _date(record.get("published_at"), "published_at")
+    return PostingInput(
+        kind=kind,
+        title=_text(record, "title", required=True),
+        summary=_text(record, "summary"),
+        body=_text(record, "body"),
+        municipality=_municipality(lookups, record.get("municipality"), "municipality"),
+        partners=[_municipality(lookups, code, "partners") for code in partners],
+        categories=categories,
+        fields=fields,
+        contact=_contact(record.get("contact")),
+        status=status,
+        visibility=visibility,
+        published_at=datetime(published.year, published.month, published.day) if published else None,
+        external_id=_text(record, "external_id") or None,
+        details=_details(kind, record.get("details")),
+    )
+
+
+# --- importing -----------------------------------------------------------------------------
+
+
+def import_records(
+    records: Iterable[tuple[int, dict | Exception]],
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 200,
+) -> ImportReport:
+    report = ImportReport()
+    lookups = Lookups()
+    for number, record in records:
+        if progress:
+            progress(1)
+        if isinstance(record, Exception):
+            report.errors.append((number, str(record)))
+            continue
+        try:
+            data = parse_record(record, lookups)
+            with db.session.begin_nested():
+                created = _save(data)
+        except InvalidLine as exc:
+            report.errors.append((number, str(exc)))
+            continue
+        except SQLAlchemyError as exc:
+            report.errors.append((number, f"データベースに保存できませんでした: {exc.__class__.__name__}"))
+            continue
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+        if report.imported % batch_size == 0:
+            db.session.commit()
+    db.session.commit()
+    report.pending_index = indexing.sync()
+    return report
+
+
+def _save(data: PostingInput) -> bool:
+    """Insert or update (by external_id) one posting; True when it was created."""
+    posting = None
+    if data.external_id:
+        posting = db.session.scalar(select(Posting).where(Posting.external_id == data.external_id))
+        if posting is not None and posting.kind != data.kind:
+            raise InvalidLine(f"external_id {data.external_id!r} は別の種類（{KINDS[posting.kind]}）で登録済みです")
+    created = posting is None
+    if created:
+        posting = POSTING_CLASSES[data.kind]()
+        db.session.add(posting)
+    apply_input(posting, data)
+    db.session.flush()
+    indexing.queue(posting.id)
+    return created
+
+
+def import_file(path: Path, progress=None) -> ImportReport:
+    return import_records(read_file(path), progress=progress)

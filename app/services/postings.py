@@ -1,0 +1,240 @@
+"""Creating, editing, archiving and listing postings.
+
+Views and the importer hand over a `PostingInput` (already validated for shape); the rules
+that depend on who acts and on the database live here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+
+from app import permissions
+from app.extensions import db
+from app.models import Category, Municipality, Officer, Posting, Tag
+from app.models.base import utcnow
+from app.models.postings import POSTING_CLASSES, PartnershipRequest
+from app.services import indexing
+
+# Each kind's own fields and their Python types (the single list the importer and forms follow).
+DETAIL_FIELDS: dict[str, dict[str, type]] = {
+    "case_study": {
+        "period_start": str, "period_end": str, "activities": str, "outcomes": str, "challenges": str,
+    },
+    "partnership_request": {
+        "sought": str, "partner_type": str, "wished_regions": list, "deadline": date,
+        "request_status": str,
+    },
+    "disaster_offer": {
+        "offer_types": list, "capacity": str, "regions_covered": list, "conditions": str,
+        "valid_until": date,
+    },
+    "staff_exchange": {
+        "direction": str, "work_field": str, "headcount": int, "duration_months": int,
+        "start_date": date,
+    },
+}
+
+
+class PermissionDenied(Exception):
+    """The acting user may not do this (views turn it into a 403)."""
+
+
+@dataclass
+class ContactInput:
+    name: str
+    email: str
+    department: str = ""
+    title: str = ""
+    phone: str = ""
+
+
+@dataclass
+class PostingInput:
+    kind: str
+    title: str
+    municipality: Municipality
+    summary: str = ""
+    body: str = ""
+    partners: list[Municipality] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    contact: ContactInput | None = None
+    officer: Officer | None = None
+    status: str = "draft"
+    visibility: str = "public"
+    published_at: datetime | None = None
+    image_url: str | None = None
+    external_id: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+def find_or_create_officer(municipality: Municipality, contact: ContactInput) -> Officer:
+    """The officer record for a contact: same municipality and e-mail means the same person."""
+    email = contact.email.strip().lower()
+    officer = db.session.scalar(
+        select(Officer).where(Officer.municipality_id == municipality.id, Officer.email == email)
+    )
+    if officer is None:
+        officer = Officer(municipality=municipality, email=email, name=contact.name.strip())
+        db.session.add(officer)
+    officer.name = contact.name.strip()
+    officer.department = contact.department.strip()
+    officer.title = contact.title.strip()
+    officer.phone = contact.phone.strip()
+    return officer
+
+
+def tags_for(names: list[str]) -> list[Tag]:
+    cleaned = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    if not cleaned:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(cleaned)))}
+    tags = []
+    for name in cleaned:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def apply_input(posting: Posting, data: PostingInput) -> Posting:
+    # No autoflush: a half-filled posting must not be flushed by the lookups below.
+    with db.session.no_autoflush:
+        _apply(posting, data)
+    return posting
+
+
+def _apply(posting: Posting, data: PostingInput) -> None:
+    posting.title = data.title.strip()
+    posting.summary = data.summary.strip()
+    posting.body = data.body
+    posting.municipality = data.municipality
+    posting.partners = [m for m in data.partners if m.id != data.municipality.id]
+    posting.categories = list(data.categories)
+    posting.tags = tags_for(data.fields)
+    posting.status = data.status
+    posting.visibility = data.visibility
+    posting.image_url = data.image_url or None
+    if data.external_id:
+        posting.external_id = data.external_id
+    if data.officer is not None:
+        posting.officer = data.officer
+    elif data.contact is not None:
+        posting.officer = find_or_create_officer(data.municipality, data.contact)
+    if data.published_at is not None:
+        posting.published_at = data.published_at
+    elif data.status == "published" and posting.published_at is None:
+        posting.published_at = utcnow()
+    for name in DETAIL_FIELDS[posting.kind]:
+        if name in data.details:
+            setattr(posting, name, data.details[name])
+
+
+def create_posting(data: PostingInput, actor) -> Posting:
+    """Create a posting for `data.municipality`; `actor=None` is the trusted CLI."""
+    if actor is not None and not permissions.can_create_posting_for(actor, data.municipality.id):
+        raise PermissionDenied
+    posting = POSTING_CLASSES[data.kind]()
+    posting.created_by_id = getattr(actor, "id", None)
+    apply_input(posting, data)
+    db.session.add(posting)
+    return _commit_and_index(posting)
+
+
+def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
+    if actor is not None and not (
+        permissions.can_edit_posting(actor, posting)
+        and permissions.can_create_posting_for(actor, data.municipality.id)
+    ):
+        raise PermissionDenied
+    apply_input(posting, data)
+    return _commit_and_index(posting)
+
+
+def archive_posting(posting: Posting, actor) -> Posting:
+    if actor is not None and not permissions.can_edit_posting(actor, posting):
+        raise PermissionDenied
+    posting.status = "archived"
+    return _commit_and_index(posting)
+
+
+def set_request_status(posting: PartnershipRequest, status: str, actor) -> Posting:
+    if actor is not None and not permissions.can_edit_posting(actor, posting):
+        raise PermissionDenied
+    posting.request_status = status
+    return _commit_and_index(posting)
+
+
+def _commit_and_index(posting: Posting) -> Posting:
+    # The index change is queued in the same transaction; the index itself is only touched
+    # after the commit, so a failed index write can never lose the posting.
+    db.session.flush()
+    indexing.queue(posting.id)
+    db.session.commit()
+    indexing.apply_pending()
+    return posting
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def visible_postings(user) -> Select:
+    """Postings the user may see in lists. Drafts only for those who may edit them."""
+    stmt = select(Posting)
+    if not permissions.is_official(user):
+        return stmt.where(Posting.status == "published", Posting.visibility == "public")
+    if permissions.is_admin(user):
+        return stmt
+    own = permissions.acting_municipality_id(user)
+    shown = Posting.status.in_(["published", "archived"])
+    if own is not None:
+        shown = or_(shown, Posting.municipality_id == own)
+    return stmt.where(shown)
+
+
+@dataclass
+class ListFilters:
+    kind: str | None = None
+    category: str | None = None
+    prefecture: str | None = None
+    region: str | None = None
+    status: str | None = None  # publication status; request status for partnership requests
+    municipality_id: int | None = None
+    sort: str = "newest"
+
+
+def filtered_postings(user, filters: ListFilters) -> Select:
+    stmt = visible_postings(user)
+    if filters.kind:
+        stmt = stmt.where(Posting.kind == filters.kind)
+    if filters.category:
+        stmt = stmt.where(Posting.categories.any(Category.code == filters.category))
+    if filters.prefecture or filters.region:
+        stmt = stmt.join(Posting.municipality)
+        if filters.prefecture:
+            stmt = stmt.where(Municipality.prefecture == filters.prefecture)
+        if filters.region:
+            stmt = stmt.where(Municipality.region == filters.region)
+    if filters.municipality_id:
+        stmt = stmt.where(
+            or_(
+                Posting.municipality_id == filters.municipality_id,
+                Posting.partners.any(Municipality.id == filters.municipality_id),
+            )
+        )
+    if filters.status in ("open", "matched", "closed"):
+        stmt = stmt.where(PartnershipRequest.request_status == filters.status)
+    elif filters.status in ("draft", "published", "archived"):
+        stmt = stmt.where(Posting.status == filters.status)
+    elif not filters.status:
+        stmt = stmt.where(Posting.status != "archived")
+    order = func.coalesce(Posting.published_at, Posting.created_at).desc()
+    return stmt.order_by(order, Posting.id.desc())
+
+
+def count_visible(user, **criteria) -> int:
+    stmt = visible_postings(user).filter_by(**criteria)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))

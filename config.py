@@ -1,0 +1,104 @@
+"""Configuration classes. Every setting can be overridden from the environment.
+
+Defaults are the embedded ones: SQLite and the Whoosh index in Flask's instance folder.
+Paths that depend on the instance folder are filled in by `create_app` when left empty.
+"""
+
+import os
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Empty means "sqlite:///<instance>/kakehashi.sqlite3", set in create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Empty means "<instance>/search_index", set in create_app.
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+
+    # Outgoing mail (notifications go through the outbox table, see app/services/outbox.py).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 8025)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kakehashi <no-reply@kakehashi.example.jp>")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Absolute base URL used in e-mails (links back to the site).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    # Contact routing: a thread unanswered this many working days is escalated to the desk.
+    ESCALATION_WORKING_DAYS = _env_int("ESCALATION_WORKING_DAYS", 3)
+
+    # Rate limits (Flask-Limiter syntax); storage is in memory unless RATELIMIT_STORAGE_URI is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per minute;30 per day")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+
+    # i18n
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ["ja", "en"]
+
+    POSTINGS_PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Werkzeug's default password hash; tests lower the cost for speed only.
+    PASSWORD_HASH_METHOD = "scrypt"
+    SHOW_DEMO_ACCOUNTS = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SHOW_DEMO_ACCOUNTS = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    # CSRF stays ON in tests: the tests submit real tokens.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """The config class named by KAKEHASHI_ENV (default: development)."""
+    return CONFIGS[os.environ.get("KAKEHASHI_ENV", "development")]

@@ -1,0 +1,91 @@
+"""Shared fixtures: a fresh SQLite database per test (copied from a template built once),
+a fresh search-index directory, the test client, and factories for users and postings."""
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models import Desk, Municipality
+from config import TestingConfig
+from tests.helpers import PostingFactory, UserFactory, WebClient
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """Schema + reference data (1,959 municipalities, 21 categories, 24 desks), built once."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                     SEARCH_INDEX_DIR=str(path.parent / "index"))
+    with app.app_context():
+        from app.services.reference import load_reference_data
+
+        db.create_all()
+        load_reference_data()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    db_path = tmp_path / "test.sqlite3"
+    # The backup API copies committed pages whatever the journal mode (WAL) left where.
+    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
+        src.backup(dst)
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
+        SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
+        INSTANCE_TMP=str(tmp_path),
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> WebClient:
+    return WebClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app) -> UserFactory:
+    return UserFactory()
+
+
+@pytest.fixture
+def postings(app) -> PostingFactory:
+    return PostingFactory()
+
+
+@pytest.fixture
+def muni(app):
+    """Municipality by code: muni("131041")."""
+    from sqlalchemy import select
+
+    def get(code: str) -> Municipality:
+        return db.session.scalar(select(Municipality).where(Municipality.code == code))
+
+    return get
+
+
+@pytest.fixture
+def desk(app, muni):
+    """Liaison desk of a ward by code, or the central desk: desk("131041") / desk(None)."""
+    from sqlalchemy import select
+
+    def get(code: str | None) -> Desk:
+        if code is None:
+            return db.session.scalar(select(Desk).where(Desk.municipality_id.is_(None)))
+        return db.session.scalar(select(Desk).where(Desk.municipality_id == muni(code).id))
+
+    return get

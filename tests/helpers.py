@@ -1,0 +1,93 @@
+"""Test helpers: a client that submits real CSRF tokens, and object factories."""
+
+import itertools
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Category, Municipality
+from app.services import accounts
+from app.services.postings import ContactInput, PostingInput, create_posting
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_counter = itertools.count(1)
+
+
+class WebClient:
+    """Wraps Flask's test client. CSRF protection stays on: `post_form` fetches a real token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def csrf_token(self, page_url: str = "/accounts/login") -> str:
+        """The token of the form on `page_url` (or of a login/password form: it is per session)."""
+        for url in (page_url, "/accounts/login", "/accounts/password"):
+            response = self.client.get(url)
+            match = _CSRF.search(response.get_data(as_text=True))
+            if response.status_code == 200 and match:
+                return match.group(1)
+        raise AssertionError(f"no csrf_token on {page_url}")
+
+    def post_form(self, url: str, data: dict | None = None, token_from: str | None = None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(token_from or url))
+        return self.client.post(url, data=data, **kw)
+
+    def login(self, email: str, password: str = PASSWORD):
+        response = self.post_form("/accounts/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return self.post_form("/accounts/logout", token_from="/")
+
+
+def _municipality(code: str) -> Municipality:
+    return db.session.scalar(select(Municipality).where(Municipality.code == code))
+
+
+class UserFactory:
+    def officer(self, code: str = "131041", email: str | None = None, name: str = "新宿 太郎"):
+        email = email or f"officer{next(_counter)}@example.jp"
+        return accounts.create_user(email, name, PASSWORD, "officer", municipality=_municipality(code))
+
+    def liaison(self, desk, email: str | None = None):
+        email = email or f"liaison{next(_counter)}@example.jp"
+        return accounts.create_user(email, "窓口 花子", PASSWORD, "liaison", desk=desk)
+
+    def admin(self, email: str | None = None):
+        email = email or f"admin{next(_counter)}@example.jp"
+        return accounts.create_user(email, "管理 次郎", PASSWORD, "admin")
+
+
+class PostingFactory:
+    def __call__(self, kind: str = "case_study", code: str = "131041", **overrides):
+        categories = overrides.pop("categories", ["A-4"])
+        partners = overrides.pop("partners", [])
+        officer = overrides.pop("officer", None)
+        data = PostingInput(
+            kind=kind,
+            title=overrides.pop("title", f"テスト投稿 {next(_counter)}"),
+            summary=overrides.pop("summary", "概要です。"),
+            body=overrides.pop("body", "本文です。"),
+            municipality=_municipality(code),
+            partners=[_municipality(c) for c in partners],
+            categories=db.session.scalars(select(Category).where(Category.code.in_(categories))).all(),
+            fields=overrides.pop("fields", ["観光"]),
+            officer=officer,
+            contact=None if officer else ContactInput(
+                name="担当 一郎", email=overrides.pop("contact_email", f"tanto{next(_counter)}@example.jp"),
+                department="企画課", title="主事",
+            ),
+            status=overrides.pop("status", "published"),
+            visibility=overrides.pop("visibility", "public"),
+            details=overrides.pop("details", {}),
+            external_id=overrides.pop("external_id", None),
+        )
+        assert not overrides, f"unknown overrides {overrides}"
+        return create_posting(data, actor=None)

@@ -1,0 +1,101 @@
+import pytest
+
+from app.extensions import db
+from app.models import Officer
+from app.services import accounts
+from tests.helpers import PASSWORD
+
+
+def test_passwords_are_hashed_and_checked(users):
+    user = users.officer()
+    assert PASSWORD not in user.password_hash
+    assert user.check_password(PASSWORD) and not user.check_password("wrong password!")
+
+
+def test_login_logout_and_wrong_password(client, users):
+    user = users.officer(email="taro@example.jp")
+    bad = client.post_form("/accounts/login", {"email": "taro@example.jp", "password": "nope-nope-nope"})
+    assert bad.status_code == 400
+    assert "メールアドレスかパスワードが正しくありません" in bad.get_data(as_text=True)
+    client.login(user.email)
+    assert user.name in client.get("/").get_data(as_text=True)
+    client.logout()
+    assert "職員ログイン" in client.get("/").get_data(as_text=True)
+
+
+def test_login_refuses_missing_csrf_token(client, users):
+    users.officer(email="taro@example.jp")
+    response = client.post("/accounts/login", data={"email": "taro@example.jp", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "ページを読み込み直して" in response.get_data(as_text=True)
+
+
+def test_login_does_not_redirect_off_site(client, users):
+    users.officer(email="taro@example.jp")
+    token = client.csrf_token()
+    response = client.post("/accounts/login?next=//evil.example.com/x",
+                           data={"email": "taro@example.jp", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_change_password(client, users):
+    user = users.officer()
+    client.login(user.email)
+    page = "/accounts/password"
+    wrong = client.post_form(page, {"current": "not it at all", "new": "another long secret", "confirm": "another long secret"})
+    assert wrong.status_code == 400
+    short = client.post_form(page, {"current": PASSWORD, "new": "short", "confirm": "short"})
+    assert short.status_code == 400 and "10文字以上" in short.get_data(as_text=True)
+    ok = client.post_form(page, {"current": PASSWORD, "new": "another long secret", "confirm": "another long secret"})
+    assert ok.status_code == 302
+    db.session.refresh(user)
+    assert user.check_password("another long secret")
+
+
+def test_login_is_rate_limited(client, users):
+    users.officer(email="taro@example.jp")
+    token = client.csrf_token()
+    codes = [
+        client.post("/accounts/login", data={"email": "taro@example.jp", "password": "wrong-wrong-wrong", "csrf_token": token}).status_code
+        for _ in range(12)
+    ]
+    assert codes[:10] == [400] * 10
+    assert codes[-1] == 429
+
+
+def test_account_creation_rules(app, muni):
+    with pytest.raises(accounts.AccountError):
+        accounts.create_user("x@example.jp", "X", PASSWORD, "officer")  # no municipality
+    with pytest.raises(accounts.AccountError):
+        accounts.create_user("x@example.jp", "X", "short", "officer", municipality=muni("131041"))
+    accounts.create_user("x@example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
+    with pytest.raises(accounts.AccountError):
+        accounts.create_user("X@Example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
+
+
+def test_new_account_links_existing_officer_record(app, postings, muni):
+    posting = postings(contact_email="hanako@shinjuku.example.jp")
+    officer = posting.officer
+    assert officer.user_id is None
+    user = accounts.create_user("hanako@shinjuku.example.jp", "花子", PASSWORD, "officer", municipality=muni("131041"))
+    assert db.session.get(Officer, officer.id).user_id == user.id
+
+
+def test_admin_creates_accounts_from_the_page_and_cli(client, users, runner, app):
+    admin = users.admin()
+    client.login(admin.email)
+    response = client.post_form("/admin/users/new", {
+        "email": "new.officer@example.jp", "name": "新任 職員", "role": "officer",
+        "municipality": "172049", "desk": "0", "password": "a-long-password",
+    })
+    assert response.status_code == 302
+    bad = client.post_form("/admin/users/new", {
+        "email": "x@example.jp", "name": "X", "role": "officer", "municipality": "999999",
+        "desk": "0", "password": "a-long-password",
+    })
+    assert bad.status_code == 400 and "この団体コードの自治体はありません" in bad.get_data(as_text=True)
+    result = runner.invoke(args=["users", "create", "cli@example.jp", "--name", "CLI", "--role", "liaison",
+                                 "--desk", "central", "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    assert "Created liaison cli@example.jp" in result.output

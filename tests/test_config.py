@@ -1,0 +1,28 @@
+import pytest
+
+from app import create_app
+from config import ProductionConfig
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAKEHASHI_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db")
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAKEHASHI_ENV", "production")
+    app = create_app(ProductionConfig, SECRET_KEY="x" * 64, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_instance_folder_defaults(app):
+    assert app.config["SEARCH_INDEX_DIR"]
+    assert "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def test_error_pages_are_japanese(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.get_data(as_text=True)
