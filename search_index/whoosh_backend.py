@@ -328,9 +328,9 @@ class WhooshStore:
             if s is None:
                 s = self._searcher = self.ix.searcher()
             elif not s.up_to_date():
-                # refresh() reuses unchanged segment readers, but fails on an empty index.
-                fresh = s.reader().doc_count_all() == 0
-                s = self._searcher = self.ix.searcher() if fresh else s.refresh()
+                # Not s.refresh(): it reuses segment readers with stale deletion lists (and fails
+                # on an empty index). Our own per-segment caches carry over anyway.
+                s = self._searcher = self.ix.searcher()
             if self._view is None or self._view.searcher is not s:
                 self._view = _View(s, self._segdata)
                 live = {seg_reader_key(r) for r, _ in _leaves(s.reader())}
