@@ -212,12 +212,11 @@ def filtered_postings(user, filters: ListFilters) -> Select:
         stmt = stmt.where(Posting.kind == filters.kind)
     if filters.category:
         stmt = stmt.where(Posting.categories.any(Category.code == filters.category))
-    if filters.prefecture or filters.region:
-        stmt = stmt.join(Posting.municipality)
-        if filters.prefecture:
-            stmt = stmt.where(Municipality.prefecture == filters.prefecture)
-        if filters.region:
-            stmt = stmt.where(Municipality.region == filters.region)
+    # A place filter matches the owner or any partner: an exchange belongs to both towns' areas.
+    if filters.prefecture:
+        stmt = stmt.where(_involves(Municipality.prefecture == filters.prefecture))
+    if filters.region:
+        stmt = stmt.where(_involves(Municipality.region == filters.region))
     if filters.municipality_id:
         stmt = stmt.where(
             or_(
@@ -233,6 +232,10 @@ def filtered_postings(user, filters: ListFilters) -> Select:
         stmt = stmt.where(Posting.status != "archived")
     order = func.coalesce(Posting.published_at, Posting.created_at).desc()
     return stmt.order_by(order, Posting.id.desc())
+
+
+def _involves(condition):
+    return or_(Posting.municipality.has(condition), Posting.partners.any(condition))
 
 
 def count_visible(user, **criteria) -> int:
