@@ -70,6 +70,7 @@ class Config:
     # Werkzeug's default password hash; tests lower the cost for speed only.
     PASSWORD_HASH_METHOD = "scrypt"
     SHOW_DEMO_ACCOUNTS = False
+    CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "")  # "" = app/security.py's
 
 
 class DevelopmentConfig(Config):

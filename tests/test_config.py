@@ -26,3 +26,18 @@ def test_error_pages_are_japanese(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "ページが見つかりません" in response.get_data(as_text=True)
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_session_cookie_is_httponly_and_samesite(client, users):
+    users.officer(email="taro@example.jp")
+    response = client.post_form("/accounts/login", {"email": "taro@example.jp", "password": "correct horse battery"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
