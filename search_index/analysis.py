@@ -155,22 +155,39 @@ class WordTokenizer:
 
     def words(self, normalized: str) -> list[str]:
         """Content words of already-normalised text, themselves normalised again."""
+        return [w for _, w in self.words_at(normalized)]
+
+    def words_at(self, normalized: str) -> list[tuple[int, str]]:
+        """(start offset, normalised word) for the content words of normalised text."""
         if self.name == "none" or not normalized:
             return []
         tok = self._tok or self._load()
         if self.name == "sudachi":
-            pairs = ((m.surface(), m.normalized_form()) for m in tok.tokenize(normalized))
+            items = ((m.begin(), m.surface(), m.normalized_form()) for m in tok.tokenize(normalized))
         else:
-            pairs = ((t.surface, t.base_form) for t in tok.tokenize(normalized))
+            items = _janome_items(tok, normalized)
         out = []
-        for surface, form in pairs:
+        for begin, surface, form in items:
             if _HIRAGANA_ONLY.match(surface):
                 continue
-            f = normalize(form)
+            f = _norm_word(form)
             # Single chars and pure-hiragana function words add noise, not precision.
-            if len(f) >= 2 and not _HIRAGANA_ONLY.match(f) and RUN_RE.fullmatch(f):
-                out.append(f)
+            if f:
+                out.append((begin, f))
         return out
+
+
+def _janome_items(tok, text: str):
+    pos = 0
+    for t in tok.tokenize(text):
+        yield pos, t.surface, t.base_form
+        pos += len(t.surface)
+
+
+@lru_cache(maxsize=65536)
+def _norm_word(form: str) -> str:
+    f = normalize(form)
+    return f if len(f) >= 2 and not _HIRAGANA_ONLY.match(f) and RUN_RE.fullmatch(f) else ""
 
 
 @lru_cache(maxsize=1)

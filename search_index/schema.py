@@ -16,9 +16,9 @@ SECTION_BOOSTS = {
     "extra": 1.0,
     "body": 1.0,
 }
-# Sections that also get dictionary words. The body is bigram-only: word segmentation of every
+# Sections that also get dictionary words. The rest is bigram-only: word segmentation of every
 # body costs more indexing time than it returns in ranking quality (see docs/search.md).
-WORD_SECTIONS = frozenset({"title", "summary", "places", "labels"})
+WORD_SECTIONS = frozenset({"title", "summary"})
 
 # Facet name -> term prefix in the facet field. "visibility", "muni" and "owner" are filters only.
 FACET_PREFIX = {

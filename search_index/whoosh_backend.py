@@ -51,20 +51,42 @@ class SectionAnalyzer:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.stopped = False
         t.removestops = removestops
-        pos = start_pos
+        sections = []
         for part in value.split(_SEC):
             name, _, text = part.rpartition(_NAME)
+            sections.append((name, normalize(text)))
+        words = self._section_words(sections)
+        pos = start_pos
+        for (name, norm), extra in zip(sections, words, strict=True):
             boost = SECTION_BOOSTS.get(name, 1.0)
-            norm = normalize(text)
             toks = bigrams(norm)
-            if name in WORD_SECTIONS or not name:
-                toks += [WORD_PREFIX + w for w in self.words.words(norm)]
+            toks += [WORD_PREFIX + w for w in extra]
             for i, tok in enumerate(toks):
                 t.text = tok
                 t.boost = boost
                 t.pos = pos + i
                 yield t
             pos += len(toks) + _SECTION_GAP
+
+    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[str]]:
+        """Dictionary words per section, from ONE tokenizer call over the word sections
+        (per-call overhead dominates on short texts such as titles)."""
+        out: list[list[str]] = [[] for _ in sections]
+        picked = [i for i, (name, _) in enumerate(sections) if name in WORD_SECTIONS or not name]
+        if not picked or self.words.name == "none":
+            return out
+        joined, starts = [], []
+        offset = 0
+        for i in picked:
+            starts.append((offset, i))
+            joined.append(sections[i][1])
+            offset += len(sections[i][1]) + 1
+        k = 0
+        for begin, word in self.words.words_at("\n".join(joined)):
+            while k + 1 < len(starts) and begin >= starts[k + 1][0]:
+                k += 1
+            out[starts[k][1]].append(word)
+        return out
 
 
 def build_schema(tokenizer: str = "sudachi") -> Schema:

@@ -1,0 +1,137 @@
+"""Speed benchmark: index build, single-posting save, query latency (with facets, audience
+public), the FTS5 trigram baseline, and peak RSS.
+
+    .venv/bin/python -m bench.speed --sizes 10000,100000
+
+Generated data and indexes go to bench/data/generated/ (git-ignored). Figures are medians /
+percentiles of one run; the machine is shared, so rerun before trusting small differences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from search_index import SearchEngine, SearchQuery
+
+from .fts5_baseline import Fts5Baseline
+from .synth import generate
+
+OUT = Path(__file__).resolve().parent / "data" / "generated"
+
+QUERY_MIX = [
+    SearchQuery(q="防災"),
+    SearchQuery(q="空き家 移住"),
+    SearchQuery(q="石川県"),
+    SearchQuery(q="職員派遣"),
+    SearchQuery(q="人事交流"),
+    SearchQuery(q="観光 物産展"),
+    SearchQuery(q='"災害時相互応援協定"'),
+    SearchQuery(q="子育て支援 取り組み"),
+    SearchQuery(q="門前町"),
+    SearchQuery(q="ＩＴ 窓口"),
+    SearchQuery(q="防災 OR 避難所"),
+    SearchQuery(q="移住 -空き家"),
+    SearchQuery(q="森林整備", region="中部"),
+    SearchQuery(q="モニターツアー", kind="case_study"),
+    SearchQuery(q="", prefecture="北海道"),
+    SearchQuery(q="", field="DX", sort="newest"),
+    SearchQuery(q="デジタル人材", page=3),
+    SearchQuery(q="高齢者 見守り", year=2022),
+    SearchQuery(q="輪島市"),
+    SearchQuery(q="給水車 派遣", sort="newest"),
+]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def ms(values: list[float]) -> str:
+    return f"p50 {pct(values, 50) * 1000:7.1f} ms  p95 {pct(values, 95) * 1000:7.1f} ms"
+
+
+def run_mix(fn, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        for q in QUERY_MIX:
+            t = time.perf_counter()
+            fn(q)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_size(n: int, rounds: int, procs: int, skip_fts: bool) -> None:
+    print(f"\n=== {n:,} postings ===", flush=True)
+    t = time.perf_counter()
+    docs = list(generate(n))
+    print(f"generate            {time.perf_counter() - t:8.1f} s", flush=True)
+    path = OUT / f"speed-{n}"
+    shutil.rmtree(path, ignore_errors=True)
+    engine = SearchEngine(path)
+    t = time.perf_counter()
+    engine.rebuild(docs, procs=procs)
+    build = time.perf_counter() - t
+    print(f"index build         {build:8.1f} s   ({n / build:,.0f} postings/s, procs={procs})", flush=True)
+
+    reader = SearchEngine(path)  # a fresh "worker": cold caches
+    cold = run_mix(reader.search, 1)
+    warm = run_mix(reader.search, rounds)
+    print(f"query cold (1st)    {ms(cold)}", flush=True)
+    print(f"query warm          {ms(warm)}   ({len(warm)} queries)", flush=True)
+
+    saves, after = [], []
+    for i in range(5):
+        doc = dict(docs[i * 7], title=f"{docs[i * 7]['title']}（更新{i}）")
+        t = time.perf_counter()
+        engine.upsert([doc])
+        saves.append(time.perf_counter() - t)
+        after += run_mix(reader.search, 1)  # first queries after a write: caches partly cold
+    print(f"single save+index   median {statistics.median(saves) * 1000:7.1f} ms  "
+          f"(max {max(saves) * 1000:.1f} ms)", flush=True)
+    print(f"query after a write {ms(after)}", flush=True)
+    public = reader.search(SearchQuery(q="防災"))
+    print(f"sanity: 防災 -> {public.total:,} public hits; facets {len(public.facets['prefecture'])} prefectures")
+
+    if not skip_fts:
+        db = OUT / f"fts5-{n}.sqlite"
+        db.unlink(missing_ok=True)
+        fts = Fts5Baseline(str(db))
+        t = time.perf_counter()
+        fts.build(docs)
+        print(f"FTS5 build          {time.perf_counter() - t:8.1f} s", flush=True)
+
+        def fts_search(q: SearchQuery):
+            filters = {"kind": q.kind, "prefecture": q.prefecture, "region": q.region,
+                       "field": q.field, "year": q.year}
+            return fts.search(q.q, limit=q.page * q.per_page, filters=filters)
+
+        run_mix(fts_search, 1)
+        print(f"FTS5 query          {ms(run_mix(fts_search, max(1, rounds // 2)))}", flush=True)
+    print(f"peak RSS so far     {peak_rss_mb():8.0f} MB", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000", help="comma-separated posting counts")
+    ap.add_argument("--rounds", type=int, default=5, help="warm rounds over the query mix")
+    ap.add_argument("--procs", type=int, default=1, help="indexing processes for rebuild()")
+    ap.add_argument("--skip-fts", action="store_true")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for n in (int(s) for s in args.sizes.split(",")):
+        bench_size(n, args.rounds, args.procs, args.skip_fts)
+
+
+if __name__ == "__main__":
+    main()
