@@ -19,11 +19,32 @@ def _choice(name: str, allowed, label: str) -> str | None:
     return value
 
 
+def choice_arg(name: str, allowed, label: str) -> str | None:
+    return _choice(name, allowed, label)
+
+
 def page_arg() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10000:
+    # isascii: "²".isdigit() is true but int("²") fails.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10000:
         abort(400, description="ページ番号は1以上の数で指定してください。")
     return int(raw)
+
+
+def int_arg(name: str, label: str, low: int, high: int, default: int | None = None) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        abort(400, description=f"{label}は{low}〜{high}の数で指定してください。")
+    return int(raw)
+
+
+def text_arg(name: str, label: str, max_length: int) -> str:
+    value = request.args.get(name, "").strip()
+    if len(value) > max_length:
+        abort(400, description=f"{label}は{max_length}文字以内で指定してください。")
+    return value
 
 
 def list_filters(kind: str | None = None) -> ListFilters:

@@ -1,10 +1,62 @@
-"""Search pages (placeholder until the search results page lands)."""
+"""The search results page: query, facet sidebar, removable filters, snippets, pagination."""
 
-from flask import redirect, request, url_for
+from dataclasses import dataclass, replace
+
+from flask import render_template, url_for
+from flask_login import current_user
 
 from app.search import bp
+from app.search.params import search_params
+from app.services import search as service
+
+
+@dataclass
+class _Pager:
+    """What partials/pagination.html reads from a Flask-SQLAlchemy page."""
+
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 @bp.route("/")
 def results():
-    return redirect(url_for("postings.index", **request.args))
+    params = search_params()
+    found = service.search(current_user, params)
+
+    def link(target=None, **changes) -> str:
+        """URL of this search with some parameters changed (None removes one); back to page 1."""
+        target = target or params
+        if changes.get("year") is not None:
+            changes["year"] = int(changes["year"])
+        return url_for("search.results", **replace(target, page=1, **changes).to_args())
+
+    help_links = service.relaxations(current_user, params) if not found.total and found.available else []
+    return render_template(
+        "search/results.html",
+        params=params,
+        found=found,
+        pager=_Pager(params.page, found.pages, found.total),
+        related=service.related_terms(params.q) if params.q else [],
+        relaxations=help_links,
+        link=link,
+        facet_labels=service.FACET_LABELS,
+        value_label=service.value_label,
+        sorts=service.SORTS,
+    )

@@ -4,12 +4,24 @@ The database is the source of truth. A change is queued (`IndexQueue`) in the sa
 as the posting; after the commit `apply_pending` brings the index to the database's state and
 clears the queue rows it handled. If the index cannot be written (locked, broken, missing), the
 rows stay and are replayed by the next write or by `flask search sync`.
+
+Appliers (web workers, importer, CLI) take a short file lock around read-database-then-write-
+index, so a worker that read an older version of a posting can never write it over a newer one
+written by another worker in between.
 """
 
+import contextlib
+import fcntl
 import logging
+import os
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
 from app.markdown import markdown_to_text
@@ -18,18 +30,44 @@ from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-INDEXED_STATUSES = ("published", "archived")  # drafts are never in the index
+# Drafts are never indexed. Archived postings are: the engine leaves them out of every result
+# unless an official asks for status=archived, and never shows them to the public.
+INDEXED_STATUSES = ("published", "archived")
+APPLY_LOCK = "app-apply.lock"
+BATCH = 500
+
+
+class _LockBusy(Exception):
+    pass
 
 
 def get_engine():
-    """One engine per process, opened lazily on the configured directory."""
+    """One engine per process (and app), opened lazily on the configured directory."""
     engine = current_app.extensions.get("search_engine")
     if engine is None:
         from search_index import SearchEngine
 
-        engine = SearchEngine(current_app.config["SEARCH_INDEX_DIR"])
+        engine = SearchEngine(
+            current_app.config["SEARCH_INDEX_DIR"],
+            lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0),
+        )
         current_app.extensions["search_engine"] = engine
     return engine
+
+
+def reset_engine() -> None:
+    """Forget the cached engine (its directory was removed or replaced)."""
+    current_app.extensions.pop("search_engine", None)
+
+
+def _with_relations(stmt):
+    # Everything document_for touches, loaded in a handful of queries per batch (no N+1).
+    return stmt.options(
+        selectinload(Posting.municipality),
+        selectinload(Posting.partners),
+        selectinload(Posting.categories),
+        selectinload(Posting.tags),
+    )
 
 
 def document_for(posting: Posting) -> dict:
@@ -72,40 +110,101 @@ def queue(posting_id: int) -> None:
         row.queued_at = utcnow()
 
 
-def apply_pending(limit: int = 500) -> int:
-    """Write queued changes to the index. Returns how many are still pending (0 = caught up)."""
-    rows = db.session.scalars(select(IndexQueue).order_by(IndexQueue.queued_at).limit(limit)).all()
+@contextlib.contextmanager
+def _apply_lock(timeout: float):
+    root = Path(current_app.config["SEARCH_INDEX_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / APPLY_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _LockBusy from None
+                time.sleep(0.02 + random.random() * 0.03)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def apply_pending(limit: int = BATCH) -> int:
+    """Write queued changes to the index. Returns how many are still pending (0 = caught up).
+
+    Never raises: it runs after the posting was committed, so a failure here must not turn a
+    successful save into an error page. Whatever is not applied stays queued.
+    """
+    timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
+    try:
+        with _apply_lock(timeout), Session(db.engine) as session:
+            return _apply_batch(session, limit)
+    except _LockBusy:
+        log.info("Another process is writing the search index; changes left pending")
+    except Exception:
+        log.warning("Search index update failed; changes left pending", exc_info=True)
+    return _pending_or_unknown()
+
+
+def _apply_batch(session: Session, limit: int) -> int:
+    # A separate session: the caller's objects and transaction are left alone. The queue is
+    # read before the postings, so every row read has its posting change visible below.
+    rows = session.execute(
+        select(IndexQueue.posting_id, IndexQueue.queued_at).order_by(IndexQueue.queued_at).limit(limit)
+    ).all()
     if not rows:
         return 0
-    read_at = {row.posting_id: row.queued_at for row in rows}
-    postings = db.session.scalars(select(Posting).where(Posting.id.in_(read_at))).all()
-    upserts = [p for p in postings if p.status in INDEXED_STATUSES]
-    deletions = set(read_at) - {p.id for p in upserts}
+    ids = [r.posting_id for r in rows]
+    postings = session.scalars(_with_relations(select(Posting).where(Posting.id.in_(ids)))).all()
+    docs = [document_for(p) for p in postings if p.status in INDEXED_STATUSES]
+    deletions = sorted(set(ids) - {d["id"] for d in docs})
     try:
         engine = get_engine()
-        if upserts:
-            engine.upsert([document_for(p) for p in upserts])
+        if docs:
+            engine.upsert(docs)
         if deletions:
             engine.delete(deletions)
-    except Exception:  # the save already happened; the queue row keeps the change for later
+    except Exception:  # the save already happened; the queue rows keep the change for later
         log.warning("Search index write failed; %d change(s) left pending", len(rows), exc_info=True)
-        for row in rows:
-            row.attempts += 1
-        db.session.commit()
-        return len(rows)
-    # Only clear rows not re-queued meanwhile by another request or process.
-    for posting_id, queued_at in read_at.items():
-        db.session.execute(
-            delete(IndexQueue).where(
-                IndexQueue.posting_id == posting_id, IndexQueue.queued_at == queued_at
-            )
+        session.execute(
+            update(IndexQueue).where(IndexQueue.posting_id.in_(ids))
+            .values(attempts=IndexQueue.attempts + 1)
         )
-    db.session.commit()
-    return pending_count()
+        session.commit()
+        return _pending(session)
+    _clear(session, rows)
+    session.commit()
+    return _pending(session)
+
+
+def _clear(session: Session, rows) -> None:
+    """Delete exactly the rows handled; a row re-queued meanwhile has a newer time and stays."""
+    pairs = [(r.posting_id, r.queued_at) for r in rows]
+    for start in range(0, len(pairs), BATCH):
+        chunk = pairs[start : start + BATCH]
+        session.execute(
+            delete(IndexQueue).where(tuple_(IndexQueue.posting_id, IndexQueue.queued_at).in_(chunk))
+        )
+
+
+def _pending(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(IndexQueue)) or 0
 
 
 def pending_count() -> int:
-    return db.session.query(IndexQueue).count()
+    return db.session.scalar(select(func.count()).select_from(IndexQueue)) or 0
+
+
+def _pending_or_unknown() -> int:
+    try:
+        with Session(db.engine) as session:
+            return max(_pending(session), 1)
+    except Exception:
+        return 1  # the database is unreachable: report "not caught up" rather than fail
 
 
 def sync() -> int:
@@ -119,29 +218,79 @@ def sync() -> int:
     return remaining
 
 
-def all_documents():
-    stmt = select(Posting).where(Posting.status.in_(INDEXED_STATUSES)).order_by(Posting.id)
-    for posting in db.session.scalars(stmt).unique():
-        yield document_for(posting)
+def all_documents(session: Session) -> Iterator[dict]:
+    """Every indexable posting, in id order, loaded in batches (bounded memory, no N+1)."""
+    last_id = 0
+    while True:
+        stmt = (
+            select(Posting)
+            .where(Posting.status.in_(INDEXED_STATUSES), Posting.id > last_id)
+            .order_by(Posting.id)
+            .limit(BATCH)
+        )
+        batch = session.scalars(_with_relations(stmt)).all()
+        if not batch:
+            return
+        for posting in batch:
+            yield document_for(posting)
+        last_id = batch[-1].id
+        session.expunge_all()
 
 
-def rebuild() -> int:
-    """Rebuild the whole index from the database into a new directory and swap it in."""
-    started = utcnow()
-    count = get_engine().rebuild(all_documents())
-    # Changes queued before the rebuild started are in it now.
-    db.session.execute(delete(IndexQueue).where(IndexQueue.queued_at <= started))
-    db.session.commit()
+def rebuild(wait: float = 120.0) -> int:
+    """Rebuild the whole index from the database into a new directory and swap it in.
+
+    Searches keep using the old directory until the swap. Saves made meanwhile stay queued and
+    are applied right after.
+    """
+    with _apply_lock(wait), Session(db.engine) as session:
+        # Rows seen now have their postings' state in the rebuild; later rows stay queued.
+        rows = session.execute(select(IndexQueue.posting_id, IndexQueue.queued_at)).all()
+        count = get_engine().rebuild(all_documents(session))
+        _clear(session, rows)
+        session.commit()
+    sync()
     return count
 
 
-def ensure_index() -> int | None:
-    """Rebuild when the index is missing or corrupt (called by `make run` and `flask search sync`)."""
+def indexable_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Posting).where(Posting.status.in_(INDEXED_STATUSES))
+    ) or 0
+
+
+def status() -> dict:
     engine = get_engine()
-    if not engine.healthy() or (engine.doc_count() == 0 and _indexable_count() > 0):
+    return {
+        "directory": current_app.config["SEARCH_INDEX_DIR"],
+        "healthy": engine.healthy(),
+        "documents": engine.doc_count(),
+        "indexable": indexable_count(),
+        "pending": pending_count(),
+    }
+
+
+def ensure_index() -> int | None:
+    """Rebuild when the index is missing, corrupt or out of step with the database; returns
+    the number of postings indexed by a rebuild, None when none was needed. Called by
+    `flask search sync` (and so by `make run`)."""
+    engine = get_engine()
+    if not engine.healthy():
+        return _rebuild_broken()
+    if sync() == 0 and engine.doc_count() != indexable_count():
         return rebuild()
     return None
 
 
-def _indexable_count() -> int:
-    return db.session.query(Posting).filter(Posting.status.in_(INDEXED_STATUSES)).count()
+def _rebuild_broken() -> int:
+    reset_engine()  # a removed directory needs a fresh engine, which recreates it
+    try:
+        return rebuild()
+    except Exception:
+        # Too damaged to rebuild in place (e.g. a garbled pointer file): move it aside.
+        root = Path(current_app.config["SEARCH_INDEX_DIR"])
+        aside = root.with_name(f"{root.name}.broken-{time.time_ns():x}")
+        log.warning("Search index at %s unusable; moved to %s and rebuilt", root, aside)
+        os.replace(root, aside)
+        reset_engine()
+        return rebuild()

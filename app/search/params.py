@@ -1,0 +1,27 @@
+"""Search parameters from the query string, validated (a bad value is a 400 with a Japanese
+message; under /api/ the error handler renders it as JSON)."""
+
+from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, text_arg
+from app.models import REGIONS
+from app.models.geo import PREFECTURES
+from app.models.postings import KINDS
+from app.services.search import SEARCH_STATUSES, SORTS, SearchParams
+
+MAX_QUERY = 200
+MAX_PER_PAGE = 100
+
+
+def search_params(per_page: int = 20) -> SearchParams:
+    return SearchParams(
+        q=text_arg("q", "検索語", MAX_QUERY),
+        kind=choice_arg("kind", KINDS, "種類"),
+        category=choice_arg("category", CATEGORY_CODES, "カテゴリ"),
+        prefecture=choice_arg("prefecture", PREFECTURES, "都道府県"),
+        region=choice_arg("region", REGIONS, "地域"),
+        field=text_arg("field", "分野", 40) or None,
+        status=choice_arg("status", SEARCH_STATUSES, "状態"),
+        year=int_arg("year", "公開年", 1900, 2100),
+        sort=choice_arg("sort", SORTS, "並び順") or "relevance",
+        page=page_arg(),
+        per_page=per_page,
+    )

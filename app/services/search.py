@@ -1,0 +1,228 @@
+"""Searching postings: the engine finds and counts, the database decides what the user may see.
+
+Totals and facet counts come from the index (restricted there to the user's audience). Every
+hit is then loaded through `visible_postings(user)`, so a stale index can never show a posting
+the user may not see.
+"""
+
+import logging
+import math
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import permissions
+from app.extensions import db
+from app.models import Category, Posting
+from app.models.postings import KINDS, STATUSES
+from app.services import indexing
+from app.services.postings import visible_postings
+
+log = logging.getLogger(__name__)
+
+FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year")
+FACET_LABELS = {
+    "kind": "種類", "category": "カテゴリ", "prefecture": "都道府県", "region": "地域",
+    "field": "分野", "status": "状態", "year": "公開年",
+}
+SEARCH_STATUSES = ("published", "archived")  # the index holds no drafts
+SORTS = {"relevance": "関連度順", "newest": "新しい順"}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Validated search input (see app/filters.py for the checks)."""
+
+    q: str = ""
+    kind: str | None = None
+    category: str | None = None
+    prefecture: str | None = None
+    region: str | None = None
+    field: str | None = None
+    status: str | None = None
+    year: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        return [(f, str(getattr(self, f))) for f in FACETS if getattr(self, f) is not None]
+
+    def without(self, name: str) -> "SearchParams":
+        return replace(self, **{name: None if name != "q" else ""}, page=1)
+
+    def to_args(self) -> dict:
+        """Query-string arguments that differ from the defaults (for links)."""
+        default = SearchParams()
+        return {
+            f.name: getattr(self, f.name) for f in fields(self)
+            if f.name != "per_page" and getattr(self, f.name) not in (None, "", getattr(default, f.name))
+        }
+
+    def is_empty(self) -> bool:
+        return not self.q and not self.active_filters()
+
+
+@dataclass
+class Item:
+    posting: Posting
+    snippet: str  # HTML-safe from the engine: escaped text, <mark> only
+    score: float
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+
+
+@dataclass
+class Results:
+    params: SearchParams
+    total: int
+    items: list[Item] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    available: bool = True
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.params.per_page))
+
+
+def audience_for(user) -> str:
+    return "official" if permissions.is_official(user) else "public"
+
+
+def _query(params: SearchParams, user):
+    from search_index import SearchQuery
+
+    return SearchQuery(
+        q=params.q, kind=params.kind, category=params.category, prefecture=params.prefecture,
+        region=params.region, field=params.field, status=params.status, year=params.year,
+        audience=audience_for(user), sort=params.sort, page=params.page, per_page=params.per_page,
+    )
+
+
+def _engine_search(params: SearchParams, user):
+    try:
+        return indexing.get_engine().search(_query(params, user))
+    except Exception:  # the index is unusable: an empty page beats an error page
+        log.exception("search failed")
+        return None
+
+
+def search(user, params: SearchParams) -> Results:
+    result = _engine_search(params, user)
+    if result is None:
+        return Results(params, 0, available=False)
+    ids = [hit.id for hit in result.hits]
+    postings = {}
+    if ids:
+        stmt = visible_postings(user).where(Posting.id.in_(ids)).options(
+            selectinload(Posting.municipality), selectinload(Posting.partners)
+        )
+        postings = {p.id: p for p in db.session.scalars(stmt)}
+    items = [Item(postings[h.id], h.snippet, h.score) for h in result.hits if h.id in postings]
+    # A hit the database refuses means the index is behind: count it out of this page's total.
+    total = max(0, result.total - (len(ids) - len(items)))
+    return Results(params, total, items, _facets(result.facets, params))
+
+
+def count(user, params: SearchParams) -> int:
+    result = _engine_search(replace(params, page=1, per_page=1), user)
+    return result.total if result else 0
+
+
+def category_labels() -> dict[str, str]:
+    return dict(db.session.execute(select(Category.code, Category.label)).all())
+
+
+def value_label(name: str, value: str) -> str:
+    if name == "kind":
+        return KINDS.get(value, value)
+    if name == "category":
+        label = category_labels().get(value)
+        return f"{value} {label}" if label else value
+    if name == "status":
+        return STATUSES.get(value, value)
+    if name == "year":
+        return f"{value}年"
+    return value
+
+
+def _facets(raw: dict, params: SearchParams) -> dict[str, list[FacetValue]]:
+    out = {}
+    for name in FACETS:
+        current = getattr(params, name)
+        out[name] = [
+            FacetValue(str(v), value_label(name, str(v)), n, current is not None and str(current) == str(v))
+            for v, n in raw.get(name, [])
+        ]
+    return out
+
+
+def related_terms(q: str) -> list[str]:
+    """Other members of the synonym groups of the query's words (the engine searches them too)."""
+    try:
+        from search_index.analysis import expansions, normalize
+    except ImportError:  # not part of the engine's public interface: optional
+        return []
+    display = _synonym_spellings()
+    out: list[str] = []
+    words = [w.lstrip("-") for w in q.split() if w not in ("OR", "|") and not w.startswith("-")]
+    for word in words:
+        norm = normalize(word)
+        for term in expansions(norm):
+            if term != norm:
+                out.append(display.get(term, term))
+    return list(dict.fromkeys(out))[:10]
+
+
+@lru_cache(maxsize=1)
+def _synonym_spellings() -> dict[str, str]:
+    """normalised term -> the spelling in the synonym list (normalising lower-cases IT, DX)."""
+    try:
+        from importlib import resources
+
+        from search_index.analysis import normalize
+
+        text = resources.files("search_index").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            for term in line.split(","):
+                if term.strip():
+                    out.setdefault(normalize(term.strip()), term.strip())
+    return out
+
+
+@dataclass
+class Relaxation:
+    """A less strict search that does find something, offered when nothing matched."""
+
+    label: str
+    params: SearchParams
+    count: int
+
+
+def relaxations(user, params: SearchParams) -> list[Relaxation]:
+    out = []
+    for name, value in params.active_filters():
+        relaxed = params.without(name)
+        out.append(Relaxation(f"{FACET_LABELS[name]}「{value_label(name, value)}」の絞り込みを外す",
+                              relaxed, count(user, relaxed)))
+    words = params.q.split()
+    if len(words) > 1:
+        for word in dict.fromkeys(words):
+            relaxed = replace(params, q=" ".join(w for w in words if w != word), page=1)
+            out.append(Relaxation(f"「{word}」を除いて検索する", relaxed, count(user, relaxed)))
+    if params.q and len(params.active_filters()) > 1:
+        relaxed = SearchParams(q=params.q, sort=params.sort, per_page=params.per_page)
+        out.append(Relaxation("すべての絞り込みを外す", relaxed, count(user, relaxed)))
+    return [r for r in out if r.count]
