@@ -142,3 +142,6 @@ def search_sync():
 def register(app) -> None:
     for group in (data_cli, users_cli, postings_cli, search_cli):
         app.cli.add_command(group)
+    from app.contact.cli import mail_cli  # the contact feature's `flask mail …` group
+
+    app.cli.add_command(mail_cli)

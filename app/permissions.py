@@ -96,6 +96,13 @@ def can_read_thread(user, thread) -> bool:
     return False
 
 
+def can_forward_thread(user, thread) -> bool:
+    """Desks (and admins) route threads on to a named officer; officers answer their own."""
+    if is_admin(user):
+        return True
+    return _is_official(user) and user.role == "liaison" and can_read_thread(user, thread)
+
+
 def can_edit_event(user, event) -> bool:
     return can_create_posting_for(user, event.municipality_id)
 

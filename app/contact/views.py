@@ -1,1 +1,389 @@
-"""Views (to be filled in)."""
+"""Contact pages: the forms, inboxes, threads, the sender's private link, settings,
+handover and the development mailbox. Rules live in app/services/messaging.py."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app import permissions
+from app.contact import bp
+from app.contact.forms import (
+    ActionForm,
+    ContactForm,
+    ForwardForm,
+    HandoverForm,
+    NoteForm,
+    ReplyForm,
+    SettingsForm,
+)
+from app.extensions import db, limiter
+from app.models import Municipality, Officer, Posting, Thread
+from app.services import handover as handover_service
+from app.services import messaging
+from app.services.messaging import ContactError, NotAllowed, Sender
+from app.services.postings import ContactInput
+
+
+def _contact_limit() -> str:
+    return current_app.config["RATELIMIT_CONTACT"]
+
+
+def _sender_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return f"sender:{email}" if email else f"ip:{get_remote_address()}"
+
+
+# Shared across all contact forms: per client address, and per sender e-mail address.
+limit_by_address = limiter.shared_limit(_contact_limit, scope="contact-address", methods=["POST"])
+limit_by_sender = limiter.shared_limit(_contact_limit, scope="contact-sender", methods=["POST"],
+                                       key_func=_sender_key)
+
+
+@bp.app_context_processor
+def contact_values():
+    def contact_unread_count() -> int:
+        return messaging.unread_count(current_user)
+
+    return {"contact_unread_count": contact_unread_count}
+
+
+def _private(response):
+    """Pages reached with a private token: never cached, never leaked through Referer."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- writing to an officer or a desk -----------------------------------------------------
+
+
+def _prefill(form: ContactForm) -> None:
+    if request.method == "GET" and permissions.is_official(current_user):
+        form.name.data = current_user.name
+        form.email.data = current_user.email
+        if current_user.municipality is not None:
+            form.organisation.data = current_user.municipality.display_name
+        elif current_user.desk is not None:
+            form.organisation.data = current_user.desk.name
+
+
+def _sender(form: ContactForm) -> Sender:
+    user = current_user if permissions.is_official(current_user) else None
+    return Sender(form.name.data, form.email.data, form.organisation.data or "", user)
+
+
+def _render_form(form, status=200, **context):
+    return render_template("contact/form.html", form=form, **context), status
+
+
+def _submit(form, send, **context):
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                send(_sender(form), form.subject.data or "", form.body.data)
+            except ContactError as exc:
+                return _render_form(form, 400, error=str(exc), **context)
+            return redirect(url_for("contact.sent"))
+        # Invalid input (or CSRF): nothing is stored; say why, field by field.
+        return _render_form(form, 400, error="入力内容を確認してください。", **context)
+    _prefill(form)
+    return _render_form(form, **context)
+
+
+@bp.route("/postings/<int:posting_id>", methods=["GET", "POST"])
+@limit_by_address
+@limit_by_sender
+def posting_form(posting_id: int):
+    posting = db.session.get(Posting, posting_id)
+    if posting is None or not permissions.can_view_posting(current_user, posting):
+        abort(404)
+    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_posting(posting, s, subj, body),
+                   posting=posting, target=f"{posting.municipality.name} {posting.officer.public_label}")
+
+
+@bp.route("/m/<code>", methods=["GET", "POST"])
+@limit_by_address
+@limit_by_sender
+def municipality_form(code: str):
+    muni = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if muni is None:
+        abort(404)
+    if not messaging.ward_route_available(muni):
+        return render_template("contact/unavailable.html", muni=muni), 404
+    target = messaging.desk_for(muni.id).name if muni.is_special_ward else f"{muni.display_name}の担当者"
+    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_municipality(muni, s, subj, body),
+                   muni=muni, target=target, ask_subject=True)
+
+
+@bp.route("/central", methods=["GET", "POST"])
+@limit_by_address
+@limit_by_sender
+def central_form():
+    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_municipality(None, s, subj, body),
+                   target=messaging.desk_for(None).name, ask_subject=True)
+
+
+@bp.route("/sent")
+def sent():
+    return render_template("contact/sent.html")
+
+
+# --- inbox and threads (officials) -------------------------------------------------------
+
+
+def _load_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        abort(404)
+    permissions.require(permissions.can_read_thread(current_user, thread))
+    return thread
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    status = request.args.get("status") or "open"
+    show_blocked = request.args.get("blocked") == "1"
+    page = db.paginate(messaging.inbox_query(current_user, status, show_blocked),
+                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    return render_template("contact/inbox.html", page=page, status=status, show_blocked=show_blocked,
+                           title=_inbox_title())
+
+
+def _inbox_title() -> str:
+    if permissions.is_admin(current_user):
+        return "すべてのお問い合わせ"
+    if current_user.role == "liaison" and current_user.desk is not None:
+        return f"{current_user.desk.name} 受信箱"
+    return "受信箱"
+
+
+def _forward_choices(thread: Thread) -> list[tuple[int, str]]:
+    stmt = select(Officer).join(Municipality, Officer.municipality_id == Municipality.id).where(
+        Officer.active.is_(True))
+    desk = getattr(current_user, "desk", None)
+    if desk is not None and not desk.is_central:
+        stmt = stmt.where(Officer.municipality_id == desk.municipality_id)
+    elif thread.municipality_id is not None:
+        stmt = stmt.where(Officer.municipality_id == thread.municipality_id)
+    else:
+        stmt = stmt.where(Municipality.kind == "special_ward")
+    officers = db.session.scalars(stmt.order_by(Municipality.code, Officer.name).limit(500))
+    return [(0, "選んでください")] + [(o.id, f"{o.municipality.name} {o.public_label}") for o in officers]
+
+
+def _thread_page(thread: Thread, status: int = 200, **forms):
+    forward_form = forms.get("forward_form")
+    if permissions.can_forward_thread(current_user, thread) and forward_form is None:
+        forward_form = ForwardForm(formdata=None)
+    if forward_form is not None:
+        forward_form.officer.choices = _forward_choices(thread)
+    return render_template(
+        "contact/thread.html", thread=thread,
+        reply_form=forms.get("reply_form") or ReplyForm(formdata=None),
+        note_form=forms.get("note_form") or NoteForm(formdata=None),
+        forward_form=forward_form, action_form=ActionForm(formdata=None),
+        blocked=messaging.is_blocked(current_user, thread.sender_email),
+        error=forms.get("error"),
+    ), status
+
+
+@bp.route("/threads/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread = _load_thread(thread_id)
+    messaging.mark_read(thread, current_user)
+    return _thread_page(thread)
+
+
+def _act(thread: Thread, action, form_name: str, form, success: str):
+    if not form.validate_on_submit():
+        return _thread_page(thread, 400, error="入力内容を確認してください。", **{form_name: form})
+    try:
+        action()
+    except NotAllowed:
+        abort(403)
+    except ContactError as exc:
+        return _thread_page(thread, 400, error=str(exc), **{form_name: form})
+    flash(success, "success")
+    return redirect(url_for("contact.thread", thread_id=thread.id))
+
+
+@bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = ReplyForm()
+    return _act(thread, lambda: messaging.reply(thread, current_user, form.body.data),
+                "reply_form", form, "返信しました。送信者にメールでお知らせします。")
+
+
+@bp.route("/threads/<int:thread_id>/note", methods=["POST"])
+@login_required
+def note(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = NoteForm()
+    return _act(thread, lambda: messaging.add_note(thread, current_user, form.body.data),
+                "note_form", form, "メモを残しました（送信者には表示されません）。")
+
+
+@bp.route("/threads/<int:thread_id>/forward", methods=["POST"])
+@login_required
+def forward(thread_id: int):
+    thread = _load_thread(thread_id)
+    permissions.require(permissions.can_forward_thread(current_user, thread))
+    form = ForwardForm()
+    form.officer.choices = _forward_choices(thread)
+
+    def action():
+        officer = db.session.get(Officer, form.officer.data)
+        if officer is None:
+            raise ContactError("転送先を選んでください。")
+        messaging.forward(thread, current_user, officer, form.note.data or "")
+
+    return _act(thread, action, "forward_form", form, "転送しました。")
+
+
+@bp.route("/threads/<int:thread_id>/status", methods=["POST"])
+@login_required
+def status(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = ActionForm()
+    return _act(thread, lambda: messaging.set_status(thread, current_user, form.value.data),
+                "action_form", form, "状態を変更しました。")
+
+
+@bp.route("/threads/<int:thread_id>/block", methods=["POST"])
+@login_required
+def block(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = ActionForm()
+    return _act(thread, lambda: messaging.set_block(current_user, thread, form.value.data == "1"),
+                "action_form", form, "送信者のブロック設定を変更しました。")
+
+
+@bp.route("/threads/<int:thread_id>/revoke", methods=["POST"])
+@login_required
+def revoke(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = ActionForm()
+    return _act(thread, lambda: messaging.revoke_link(thread, current_user),
+                "action_form", form, "送信者用のリンクを無効にしました。次の返信で新しいリンクが送られます。")
+
+
+# --- the outside sender's private link ---------------------------------------------------
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+@limit_by_address
+def sender_thread(token: str):
+    thread = messaging.thread_for_token(token)
+    if thread is None:
+        abort(404, description="このリンクは無効です。最新のメールに記載されたリンクをお使いください。")
+    form = ReplyForm()
+    error, status_code = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                messaging.sender_reply(thread, form.body.data)
+            except ContactError as exc:
+                error, status_code = str(exc), 400
+            else:
+                flash("送信しました。担当者からの返信はメールでお知らせします。", "success")
+                return _private(redirect(url_for("contact.sender_thread", token=token)))
+        else:
+            error, status_code = "入力内容を確認してください。", 400
+    visible = [m for m in thread.messages if m.event in ("message", "reply")]
+    return _private((render_template("contact/sender_thread.html", thread=thread, messages=visible,
+                                     form=form, error=error), status_code))
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(notify_mode=current_user.notify_mode)
+    if form.validate_on_submit():
+        current_user.notify_mode = form.notify_mode.data
+        db.session.commit()
+        flash("通知の設定を保存しました。", "success")
+        return redirect(url_for("contact.settings"))
+    return render_template("contact/settings.html", form=form), (400 if form.errors else 200)
+
+
+# --- handover ----------------------------------------------------------------------------
+
+
+@bp.route("/officers")
+@login_required
+def officers():
+    desk = current_user.desk
+    if not permissions.is_admin(current_user) and not (
+        current_user.role == "liaison" and desk is not None
+    ):
+        abort(403)
+    code = request.args.get("code", "")
+    stmt = select(Officer).join(Municipality, Officer.municipality_id == Municipality.id)
+    if desk is not None and not desk.is_central and not permissions.is_admin(current_user):
+        stmt = stmt.where(Officer.municipality_id == desk.municipality_id)
+    elif code:
+        stmt = stmt.where(Municipality.code == code)
+    else:
+        stmt = stmt.where(Municipality.kind == "special_ward")
+    page = db.paginate(stmt.order_by(Municipality.code, Officer.active.desc(), Officer.name),
+                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("contact/officers.html", page=page, code=code)
+
+
+@bp.route("/officers/<int:officer_id>/handover", methods=["GET", "POST"])
+@login_required
+def handover(officer_id: int):
+    officer = db.session.get(Officer, officer_id)
+    if officer is None:
+        abort(404)
+    permissions.require(permissions.can_hand_over(current_user, officer))
+    form = HandoverForm()
+    form.successor.choices = [(0, "（新しい担当者を下に入力）")] + [
+        (o.id, o.public_label) for o in handover_service.successor_candidates(officer)]
+    error, status_code = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            successor = db.session.get(Officer, form.successor.data) if form.successor.data else None
+            new = None if successor else ContactInput(
+                name=form.new_name.data, email=form.new_email.data,
+                department=form.new_department.data or "", title=form.new_title.data or "")
+            try:
+                handover_service.hand_over(officer, current_user, successor=successor, new=new,
+                                           note=form.note.data or "")
+            except NotAllowed:
+                abort(403)
+            except ContactError as exc:
+                db.session.rollback()
+                error, status_code = str(exc), 400
+            else:
+                flash("引き継ぎを記録しました。投稿と対応中のお問い合わせは後任に移りました。", "success")
+                return redirect(url_for("contact.officers"))
+        else:
+            error, status_code = "入力内容を確認してください。", 400
+    open_threads = db.session.scalar(
+        select(db.func.count(Thread.id)).where(Thread.officer_id == officer.id,
+                                               Thread.status.in_(messaging.OPEN_STATUSES)))
+    postings = db.session.scalar(select(db.func.count(Posting.id)).where(Posting.officer_id == officer.id))
+    return render_template("contact/handover.html", officer=officer, form=form, error=error,
+                           open_threads=open_threads, postings=postings), status_code
+
+
+from app.contact import devmail  # noqa: E402,F401  (development mailbox pages)

@@ -1,0 +1,93 @@
+"""`flask mail …`: the delivery worker, escalation, the daily digest and the dev SMTP sink."""
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+mail_cli = AppGroup("mail", help="Contact mail: outbox delivery, escalation, digests, dev sink.")
+
+
+@mail_cli.command("deliver")
+@click.option("--once", is_flag=True, help="Send what is due, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between outbox polls.")
+@click.option("--escalate-every", default=600.0, show_default=True,
+              help="Seconds between escalation runs in the loop.")
+def deliver(once: bool, interval: float, escalate_every: float):
+    """Send pending outbox mail with retries and back-off (loops unless --once)."""
+    from app.services import messaging, outbox
+
+    if once:
+        report = outbox.deliver_due(limit=10_000)
+        click.echo(f"{report.sent} sent, {report.failed} failed, {outbox.pending_count()} pending.")
+        return
+    click.echo(f"Mail worker: polling every {interval}s "
+               f"(SMTP {current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']})")
+    last_housekeeping = 0.0
+    while True:
+        try:
+            if time.monotonic() - last_housekeeping >= escalate_every:
+                last_housekeeping = time.monotonic()
+                escalated = messaging.escalate()
+                digests = outbox.send_digests(min_interval_hours=24)
+                if escalated or digests:
+                    click.echo(f"{len(escalated)} thread(s) escalated, {digests} digest(s) queued.")
+            report = outbox.deliver_due()
+            if report.sent or report.failed:
+                click.echo(f"{report.sent} sent, {report.failed} failed.")
+        except Exception as exc:  # keep the worker alive through a DB hiccup
+            db.session.rollback()
+            click.echo(f"worker error: {exc}", err=True)
+        finally:
+            db.session.remove()
+        time.sleep(interval)
+
+
+@mail_cli.command("escalate")
+@click.option("--days", type=int, default=None, help="Working days (default ESCALATION_WORKING_DAYS).")
+def escalate(days):
+    """Escalate threads unanswered for N working days to the responsible desk."""
+    from app.services import messaging
+
+    threads = messaging.escalate(days=days)
+    click.echo(f"{len(threads)} thread(s) escalated.")
+
+
+@mail_cli.command("digest")
+def digest():
+    """Queue the daily digest for users who chose it (then `flask mail deliver` sends it)."""
+    from app.services import outbox
+
+    click.echo(f"{outbox.send_digests()} digest(s) queued.")
+
+
+@mail_cli.command("status")
+def status():
+    """Pending and failing outbox rows."""
+    from sqlalchemy import select
+
+    from app.models import OutboxMail
+
+    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))).all()
+    click.echo(f"{len(rows)} pending.")
+    for row in rows:
+        if row.last_error:
+            click.echo(f"  #{row.id} {row.to_addr} attempts={row.attempts} next={row.next_attempt_at:%Y-%m-%d %H:%M} {row.last_error[:80]}")
+
+
+@mail_cli.command("sink")
+@click.option("--host", default=None, help="Default MAIL_SERVER.")
+@click.option("--port", type=int, default=None, help="Default MAIL_PORT.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
+              help="Default instance/mail.")
+def sink(host, port, directory):
+    """Development SMTP sink storing every mail under instance/mail/."""
+    from app.contact.devmail import mail_dir
+    from app.contact.devsink import serve
+
+    serve(host or current_app.config["MAIL_SERVER"], port or current_app.config["MAIL_PORT"],
+          directory or mail_dir())

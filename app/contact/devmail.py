@@ -1,0 +1,49 @@
+"""Development-only mailbox pages over the dev SMTP sink's files (404 unless app.debug)."""
+
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from flask import abort, current_app, render_template
+
+from app.contact import bp
+
+_NAME = re.compile(r"^[0-9T]+-[0-9]+\.eml$")
+
+
+def mail_dir() -> Path:
+    return Path(current_app.config.get("DEV_MAIL_DIR") or Path(current_app.instance_path) / "mail")
+
+
+def _read(path: Path) -> dict:
+    msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    body = msg.get_body(preferencelist=("plain",))
+    return {"name": path.name, "to": str(msg.get("To", "")), "from": str(msg.get("From", "")),
+            "subject": str(msg.get("Subject", "")), "date": str(msg.get("Date", "")),
+            "message_id": str(msg.get("Message-ID", "")),
+            "reason": str(msg.get("X-Kakehashi-Reason", "")),
+            "body": body.get_content() if body is not None else ""}
+
+
+def _require_debug() -> None:
+    if not current_app.debug:
+        abort(404)
+
+
+@bp.route("/dev/mailbox")
+def dev_mailbox():
+    _require_debug()
+    directory = mail_dir()
+    files = sorted(directory.glob("*.eml"), reverse=True)[:200] if directory.is_dir() else []
+    return render_template("contact/dev_mailbox.html", mails=[_read(p) for p in files],
+                           directory=directory)
+
+
+@bp.route("/dev/mailbox/<name>")
+def dev_mail(name: str):
+    _require_debug()
+    path = mail_dir() / name
+    if not _NAME.match(name) or not path.is_file():
+        abort(404)
+    return render_template("contact/dev_mail.html", mail=_read(path))

@@ -1,0 +1,42 @@
+"""Development SMTP sink: accepts every mail on MAIL_SERVER:MAIL_PORT and stores it as an
+.eml file under instance/mail/, where /contact/dev/mailbox shows it (debug mode only).
+
+Run with `flask mail sink` (scripts/dev-services.sh does it for `make run`).
+"""
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+
+class FileMailbox:
+    """aiosmtpd handler writing each accepted message to its own file."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._n = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        self._n += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        path = self.directory / f"{stamp}-{self._n:04d}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(envelope.original_content or envelope.content)
+        tmp.rename(path)  # the mailbox page never sees half-written files
+        return "250 Message accepted for delivery"
+
+
+def serve(host: str, port: int, directory: Path) -> None:
+    controller = Controller(FileMailbox(directory), hostname=host, port=port)
+    controller.start()
+    print(f"Dev SMTP sink on {host}:{port}, storing mail in {directory}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()

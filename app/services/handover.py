@@ -1,0 +1,73 @@
+"""Handover on transfer (人事異動): an officer's postings and open threads move to a successor
+in one transaction, recorded in the audit log, and the successor is told by mail."""
+
+from sqlalchemy import select
+
+from app import permissions
+from app.extensions import db
+from app.models import AuditLog, Message, Officer, Posting, Thread
+from app.models.base import utcnow
+from app.services import indexing, notify
+from app.services.messaging import OPEN_STATUSES, ContactError, NotAllowed, desk_for
+from app.services.postings import ContactInput, find_or_create_officer
+
+
+def successor_candidates(officer: Officer) -> list[Officer]:
+    return list(db.session.scalars(
+        select(Officer).where(Officer.municipality_id == officer.municipality_id,
+                              Officer.active.is_(True), Officer.id != officer.id)
+        .order_by(Officer.name)
+    ))
+
+
+def hand_over(officer: Officer, actor, successor: Officer | None = None,
+              new: ContactInput | None = None, note: str = "") -> Officer:
+    """Mark `officer` transferred and move their work to `successor` (or a new officer)."""
+    if actor is not None and not permissions.can_hand_over(actor, officer):
+        raise NotAllowed("この担当者の引き継ぎを行う権限がありません。")
+    if not officer.active:
+        raise ContactError("この担当者は既に異動済みです。")
+    if (successor is None) == (new is None):
+        raise ContactError("後任を一覧から選ぶか、新しい担当者の氏名とメールアドレスを入力してください。")
+    with db.session.no_autoflush:
+        if new is not None:
+            successor = find_or_create_officer(officer.municipality, new)
+            successor.active = True
+    if successor.id == officer.id or successor is officer:
+        raise ContactError("後任に本人は指定できません。")
+    if successor.municipality_id != officer.municipality_id or not successor.active:
+        raise ContactError("後任は同じ自治体の在職中の担当者から選んでください。")
+    db.session.add(successor)
+    db.session.flush()
+
+    now = utcnow()
+    officer.active = False
+    officer.transferred_at = now
+    officer.successor = successor
+    postings = list(db.session.scalars(select(Posting).where(Posting.officer_id == officer.id)))
+    for posting in postings:
+        posting.officer = successor
+        indexing.queue(posting.id)  # the officer's name is shown in search results
+    threads = list(db.session.scalars(
+        select(Thread).where(Thread.officer_id == officer.id, Thread.status.in_(OPEN_STATUSES))
+    ))
+    text = f"人事異動により、担当が {officer.public_label} から {successor.public_label} に引き継がれました。"
+    if note.strip():
+        text += f"\n\n{note.strip()}"
+    for thread in threads:
+        thread.officer = successor
+        if successor.user is None or not successor.user.active:
+            thread.desk = thread.desk or desk_for(officer.municipality_id)
+        thread.messages.append(Message(author_kind="system", author_user_id=getattr(actor, "id", None),
+                                       author_name="架け橋", event="handover", body=text))
+    db.session.add(AuditLog(
+        actor_user_id=getattr(actor, "id", None), action="officer.handover", target_type="officer",
+        target_id=officer.id,
+        details={"successor_id": successor.id, "postings": [p.id for p in postings],
+                 "threads": [t.id for t in threads], "note": note.strip()},
+    ))
+    db.session.flush()
+    notify.handed_over(successor, officer, len(postings), threads)
+    db.session.commit()
+    indexing.apply_pending()
+    return successor

@@ -1,0 +1,247 @@
+"""The mail outbox: notifications are rows written in the same transaction as their cause,
+sent later by `flask mail deliver`.
+
+Delivery guarantees:
+- nothing is lost: a row stays pending until an SMTP server accepted it;
+- exactly once in practice: a worker claims a row with a conditional UPDATE (a lease on
+  `next_attempt_at`), so two workers never send the same row; the row is marked sent right
+  after the server accepted it; the Message-ID is fixed when the row is written, so in the
+  one unavoidable window (crash between "accepted" and "marked sent") the duplicate carries
+  the same Message-ID and mail clients fold it;
+- failures back off exponentially (MAIL_RETRY_BASE seconds, doubled per attempt, capped).
+"""
+
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import OutboxMail, User
+from app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+REDACTED = "（送信済みのため省略）"
+
+
+def _domain() -> str:
+    address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return address.rpartition("@")[2] or "kakehashi.invalid"
+
+
+def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: User | None = None,
+            thread=None, secrets: list[str] | None = None, force_immediate: bool = False
+            ) -> OutboxMail | None:
+    """Add a mail to the session (the caller commits it with whatever caused it).
+
+    A user's notify_mode decides: immediate, bundled into the daily digest, or not mailed
+    (the platform inbox still has everything). `secrets` (private link tokens) are removed
+    from the stored body once the mail has been sent.
+    """
+    mode = user.notify_mode if user is not None else "immediate"
+    if mode == "none" and not force_immediate:
+        return None
+    mail = OutboxMail(
+        message_id=f"<{uuid.uuid4().hex}@{_domain()}>",
+        to_addr=to_addr, subject=subject[:200], body=body, reason=reason[:200],
+        user_id=user.id if user is not None else None,
+        digest=(mode == "digest" and not force_immediate),
+        extra={"secrets": secrets} if secrets else {},
+        attempts=0, next_attempt_at=utcnow(), last_error="",
+    )
+    if thread is not None:
+        mail.thread_id = thread.id
+    db.session.add(mail)
+    return mail
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _lease_seconds() -> int:
+    return int(current_app.config.get("MAIL_TIMEOUT", 10)) * 3 + 60
+
+
+def backoff(attempts: int) -> timedelta:
+    base = float(current_app.config.get("MAIL_RETRY_BASE", 30))
+    cap = float(current_app.config.get("MAIL_RETRY_MAX", 3600))
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _due_ids(now: datetime, limit: int) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxMail.id)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.digest.is_(False),
+               OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+        .limit(limit)
+    ))
+
+
+def _claim(mail_id: int, now: datetime) -> bool:
+    """Take a lease on one row; False if another worker has it or it was sent meanwhile."""
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
+               OutboxMail.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=_lease_seconds()),
+                attempts=OutboxMail.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def build_message(mail: OutboxMail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = mail.message_id
+    msg["Date"] = format_datetime(mail.created_at.replace(tzinfo=UTC))
+    msg["Auto-Submitted"] = "auto-generated"
+    if mail.reason:
+        msg["X-Kakehashi-Reason"] = mail.reason
+    msg.set_content(mail.body, charset="utf-8")
+    return msg
+
+
+def _connect() -> smtplib.SMTP:
+    cfg = current_app.config
+    timeout = cfg.get("MAIL_TIMEOUT", 10)
+    if cfg.get("MAIL_USE_SSL"):
+        smtp = smtplib.SMTP_SSL(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+                                context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout)
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+    if cfg.get("MAIL_USERNAME"):
+        smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
+    return smtp
+
+
+def _mark_sent(mail_id: int) -> None:
+    mail = db.session.get(OutboxMail, mail_id)
+    mail.sent_at = utcnow()
+    mail.last_error = ""
+    secrets = (mail.extra or {}).get("secrets") or []
+    for secret in secrets:
+        mail.body = mail.body.replace(secret, REDACTED)
+    if secrets:
+        mail.extra = {k: v for k, v in mail.extra.items() if k != "secrets"}
+    db.session.commit()
+
+
+def _mark_failed(mail_id: int, error: str, now: datetime) -> None:
+    mail = db.session.get(OutboxMail, mail_id)
+    mail.last_error = error[:2000]
+    mail.next_attempt_at = now + backoff(mail.attempts)
+    db.session.commit()
+
+
+def deliver_due(limit: int = 100, now: datetime | None = None) -> DeliveryReport:
+    """Send every due immediate mail once (one SMTP connection per batch)."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    smtp = None
+    try:
+        for mail_id in _due_ids(now, limit):
+            if not _claim(mail_id, now):
+                continue
+            mail = db.session.get(OutboxMail, mail_id)
+            db.session.refresh(mail)
+            try:
+                if smtp is None:
+                    smtp = _connect()
+                smtp.send_message(build_message(mail))
+            except (smtplib.SMTPException, OSError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning("mail %s to %s not sent: %s", mail.message_id, mail.to_addr, error)
+                _mark_failed(mail_id, error, now)
+                report.failed += 1
+                report.errors.append(error)
+                if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                    _close(smtp)
+                    smtp = None  # connection-level trouble: a fresh connection next time
+                continue
+            _mark_sent(mail_id)
+            report.sent += 1
+    finally:
+        _close(smtp)
+    return report
+
+
+def _close(smtp) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def pending_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_(None))
+    ) or 0
+
+
+# --- daily digest ------------------------------------------------------------------------
+
+
+def send_digests(now: datetime | None = None, min_interval_hours: float = 0) -> int:
+    """Bundle each user's pending digest mails into one immediate mail; return how many.
+
+    The bundle and the "sent" marks on its parts are one transaction, so a crash never
+    loses parts nor mails them twice. `min_interval_hours` lets the worker loop call this
+    often while each user still gets at most one digest a day.
+    """
+    from app.services.notify import render_mail
+
+    now = now or utcnow()
+    parts = db.session.scalars(
+        select(OutboxMail)
+        .where(OutboxMail.digest.is_(True), OutboxMail.sent_at.is_(None))
+        .order_by(OutboxMail.user_id, OutboxMail.id)
+    ).all()
+    by_user: dict[int, list[OutboxMail]] = {}
+    for part in parts:
+        by_user.setdefault(part.user_id, []).append(part)
+    sent = 0
+    for user_id, items in by_user.items():
+        user = db.session.get(User, user_id) if user_id is not None else None
+        if user is None:
+            continue
+        if (min_interval_hours and user.last_digest_at is not None
+                and now - user.last_digest_at < timedelta(hours=min_interval_hours)):
+            continue
+        body = render_mail("digest.txt", user=user, items=items,
+                               site=current_app.config["SITE_URL"].rstrip("/"))
+        secrets = [s for item in items for s in (item.extra or {}).get("secrets", [])]
+        enqueue(user.email, f"【架け橋】お知らせのまとめ（{len(items)}件）", body,
+                reason="digest", user=user, secrets=secrets, force_immediate=True)
+        for item in items:
+            item.sent_at = now
+            item.last_error = "digest"
+        user.last_digest_at = now
+        sent += 1
+    db.session.commit()
+    return sent
