@@ -1,0 +1,167 @@
+"""The OpenAPI 3 description of the API, written by hand (it is small)."""
+
+from app.filters import CATEGORY_CODES
+from app.models import REGIONS
+from app.models.geo import PREFECTURES
+from app.models.postings import KINDS
+from app.search.params import MAX_PER_PAGE, MAX_QUERY
+from app.services.search import FACETS, SEARCH_STATUSES, SORTS
+
+
+def _param(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+MUNICIPALITY = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "全国地方公共団体コード（6桁）", "example": "131041"},
+        "name": {"type": "string", "example": "新宿区"},
+        "prefecture": {"type": "string"},
+        "region": {"type": "string"},
+    },
+    "required": ["code", "name"],
+}
+
+
+def document(server_url: str) -> dict:
+    search_params = [
+        _param("q", {"type": "string", "maxLength": MAX_QUERY},
+               "検索語。空白区切りはAND、`OR` でOR、`-語` で除外、\"…\" で語順どおり。"),
+        _param("kind", {"type": "string", "enum": list(KINDS)}, "投稿の種類"),
+        _param("category", {"type": "string", "enum": sorted(CATEGORY_CODES)}, "カテゴリ（A-1 … B-11）"),
+        _param("prefecture", {"type": "string", "enum": PREFECTURES}, "都道府県（投稿自治体または連携先）"),
+        _param("region", {"type": "string", "enum": list(REGIONS)}, "地域"),
+        _param("field", {"type": "string", "maxLength": 40}, "分野タグ"),
+        _param("status", {"type": "string", "enum": list(SEARCH_STATUSES), "default": "published"},
+               "公開状態。archived は自治体職員のログイン時のみ該当があります。"),
+        _param("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "公開年"),
+        _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "並び順"),
+        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "ページ番号"),
+        _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
+               "1ページの件数"),
+    ]
+    facet_value = {
+        "type": "object",
+        "properties": {"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}},
+        "required": ["value", "label", "count"],
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "架け橋 Kakehashi API",
+            "version": "1.0.0",
+            "description": (
+                "連携・交流事例、連携の募集、災害時相互協力、人事交流の投稿を検索・取得する読み取り専用のAPI。"
+                "ログインしていない利用者には一般公開の投稿だけが返ります。自治体職員のみの投稿は、"
+                "自治体職員としてログインしたセッションでだけ返ります。"
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/search": {
+                "get": {
+                    "operationId": "searchPostings",
+                    "summary": "投稿を検索する",
+                    "parameters": search_params,
+                    "responses": {
+                        "200": {"description": "検索結果",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
+                        "400": _error("パラメータが正しくない"),
+                        "503": _error("検索索引が一時的に使えない"),
+                    },
+                }
+            },
+            "/postings/{id}": {
+                "get": {
+                    "operationId": "getPosting",
+                    "summary": "投稿を1件取得する",
+                    "parameters": [{"name": "id", "in": "path", "required": True,
+                                    "schema": {"type": "integer", "minimum": 1}}],
+                    "responses": {
+                        "200": {"description": "投稿",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Posting"}}}},
+                        "404": _error("存在しない、または閲覧できない投稿"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Municipality": MUNICIPALITY,
+                "SearchResult": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "external_id": {"type": "string", "nullable": True},
+                        "kind": {"type": "string", "enum": list(KINDS)},
+                        "title": {"type": "string"},
+                        "url": {"type": "string", "format": "uri"},
+                        "municipality": {"$ref": "#/components/schemas/Municipality"},
+                        "snippet": {"type": "string", "description":
+                                    "HTMLの断片。本文はエスケープ済みで、一致箇所だけが <mark> で囲まれる。"},
+                        "score": {"type": "number", "description": "関連度（新しい順・検索語なしでは 0）"},
+                    },
+                    "required": ["id", "external_id", "kind", "title", "url", "municipality", "snippet", "score"],
+                },
+                "SearchResponse": {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+                        "facets": {
+                            "type": "object",
+                            "properties": {f: {"type": "array", "items": facet_value} for f in FACETS},
+                        },
+                    },
+                    "required": ["total", "page", "per_page", "results", "facets"],
+                },
+                "Posting": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "external_id": {"type": "string", "nullable": True},
+                        "kind": {"type": "string", "enum": list(KINDS)},
+                        "kind_label": {"type": "string"},
+                        "title": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "body": {"type": "string", "description": "Markdown"},
+                        "url": {"type": "string", "format": "uri"},
+                        "status": {"type": "string", "enum": ["draft", "published", "archived"]},
+                        "visibility": {"type": "string", "enum": ["public", "officials"]},
+                        "published_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "updated_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "municipality": {"$ref": "#/components/schemas/Municipality"},
+                        "partners": {"type": "array", "items": {"$ref": "#/components/schemas/Municipality"}},
+                        "categories": {"type": "array", "items": {
+                            "type": "object",
+                            "properties": {"code": {"type": "string"}, "label": {"type": "string"}}}},
+                        "fields": {"type": "array", "items": {"type": "string"}},
+                        "details": {"type": "object", "additionalProperties": True,
+                                    "description": "種類ごとの項目（期間、募集状況、協力の種類など）"},
+                        "contact": {"type": "string",
+                                    "description": "担当者の部署・役職・氏名（連絡先は公開しない）"},
+                    },
+                    "required": ["id", "kind", "title", "url", "status", "visibility", "municipality"],
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {
+                        "type": "object",
+                        "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
+                        "required": ["code", "message"],
+                    }},
+                    "required": ["error"],
+                },
+            }
+        },
+    }
