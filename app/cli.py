@@ -127,16 +127,28 @@ def search_rebuild():
 
 @search_cli.command("sync")
 def search_sync():
-    """Replay pending index changes; rebuild if the index is missing or corrupt."""
+    """Replay pending index changes; rebuild if the index is missing, corrupt or out of step."""
     from app.services import indexing
 
     rebuilt = indexing.ensure_index()
     if rebuilt is not None:
-        click.echo(f"Index was missing or broken: rebuilt with {rebuilt} postings.")
+        click.echo(f"Index was missing, broken or out of step: rebuilt with {rebuilt} postings.")
     remaining = indexing.sync()
     click.echo(f"{remaining} change(s) still pending." if remaining else "Index is up to date.")
     if remaining:
         raise SystemExit(1)
+
+
+@search_cli.command("status")
+def search_status():
+    """Show the index directory, its health, document count and pending changes."""
+    from app.services import indexing
+
+    info = indexing.status()
+    click.echo(f"directory:  {info['directory']}")
+    click.echo(f"healthy:    {'yes' if info['healthy'] else 'NO (run `flask search sync`)'}")
+    click.echo(f"documents:  {info['documents']} (database has {info['indexable']} indexable postings)")
+    click.echo(f"pending:    {info['pending']}")
 
 
 def register(app) -> None:
