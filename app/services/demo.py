@@ -39,7 +39,6 @@ def load_events(path: Path) -> int:
         event = db.session.scalar(select(Event).where(Event.external_id == row["external_id"]))
         if event is None:
             event = Event(external_id=row["external_id"])
-            db.session.add(event)
         posting = None
         if row.get("posting"):
             posting = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
@@ -53,6 +52,7 @@ def load_events(path: Path) -> int:
         event.place = row.get("place")
         event.online_url = row.get("online_url")
         event.visibility = row.get("visibility") or "public"
+        db.session.add(event)  # only once filled: the lookups above autoflush
         count += 1
     db.session.commit()
     return count
