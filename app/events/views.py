@@ -1,1 +1,187 @@
-"""Views (to be filled in)."""
+"""Events (HA-4): month calendar, list, detail, iCalendar export, and the officials' form."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from app import permissions
+from app.events import bp
+from app.events.forms import EventForm
+from app.extensions import db
+from app.filters import page_arg
+from app.models import Event, Municipality, Posting
+from app.services import events as service
+from app.services.events import JST_OFFSET, EventInput
+from app.services.postings import PermissionDenied, visible_postings
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month_arg() -> tuple[int, int]:
+    raw = request.args.get("month", "").strip()
+    if not raw:
+        today = service.local_day(datetime.now(UTC).replace(tzinfo=None))
+        return today.year, today.month
+    match = MONTH.match(raw)
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        abort(400, description=f"月の指定「{raw}」は使えません。2026-12 のように年と月を指定してください。")
+    return int(match.group(1)), int(match.group(2))
+
+
+@bp.route("/")
+def calendar():
+    year, month = _month_arg()
+    grid = service.month_grid(current_user, year, month)
+    today = service.local_day(datetime.now(UTC).replace(tzinfo=None))
+    return render_template("events/calendar.html", grid=grid, today=today)
+
+
+@bp.route("/list")
+def listing():
+    """Upcoming events, page by page (past ones with ?past=1)."""
+    past = request.args.get("past") == "1"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stmt = service.visible_events(current_user)
+    if past:
+        stmt = stmt.where(Event.starts_at < now).order_by(Event.starts_at.desc())
+    else:
+        stmt = stmt.where(Event.starts_at >= now - timedelta(hours=12)).order_by(Event.starts_at)
+    page = db.paginate(stmt, page=page_arg(), per_page=20, error_out=False)
+    return render_template("events/list.html", page=page, past=past)
+
+
+def _load(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not service.can_view_event(current_user, event):
+        abort(404)
+    return event
+
+
+@bp.route("/<int:event_id>")
+def detail(event_id: int):
+    event = _load(event_id)
+    return render_template(
+        "events/detail.html", event=event, can_edit=permissions.can_edit_event(current_user, event),
+        month=service.local_day(event.starts_at).strftime("%Y-%m"),
+    )
+
+
+def _host() -> str:
+    return urlsplit(request.host_url).hostname or "kakehashi"
+
+
+def _ics_response(events, filename: str) -> Response:
+    body = service.to_ics(
+        events, lambda e: url_for("events.detail", event_id=e.id, _external=True), _host()
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/<int:event_id>.ics")
+def event_ics(event_id: int):
+    return _ics_response([_load(event_id)], f"kakehashi-event-{event_id}.ics")
+
+
+@bp.route("/calendar.ics")
+def calendar_ics():
+    """Every event the visitor may see from a month ago on (the whole calendar)."""
+    since = date.today().replace(day=1) - timedelta(days=31)
+    start, _ = service.jst_day_bounds(since, since)
+    stmt = service.visible_events(current_user).where(Event.starts_at >= start)
+    events = db.session.scalars(stmt.order_by(Event.starts_at).limit(1000)).all()
+    return _ics_response(events, "kakehashi-events.ics")
+
+
+# --- officials: create / edit / delete --------------------------------------------------
+
+
+def _acting_municipality(form: EventForm) -> Municipality | None:
+    own = permissions.acting_municipality_id(current_user)
+    if own is not None:
+        return db.session.get(Municipality, own)
+    code = (form.municipality.data or "").strip()
+    return db.session.scalar(select(Municipality).where(Municipality.code == code)) if code else None
+
+
+def _posting_choices(form: EventForm, muni: Municipality | None) -> None:
+    choices = [(0, "（なし）")]
+    if muni is not None:
+        stmt = visible_postings(current_user).where(
+            or_(Posting.municipality_id == muni.id, Posting.partners.any(Municipality.id == muni.id))
+        ).order_by(Posting.id.desc()).limit(200)
+        choices += [(p.id, p.title[:60]) for p in db.session.scalars(stmt).unique()]
+    form.posting.choices = choices
+
+
+def _to_utc(value):
+    return value - JST_OFFSET if value else None
+
+
+def _save(event: Event | None):
+    form = EventForm(obj=None)
+    if request.method == "GET" and event is not None:
+        form = EventForm(
+            obj=event,
+            starts_at=event.starts_at + JST_OFFSET,
+            ends_at=event.ends_at + JST_OFFSET if event.ends_at else None,
+            posting=event.posting_id or 0,
+            municipality=event.municipality.code,
+        )
+    muni = event.municipality if event is not None else _acting_municipality(form)
+    _posting_choices(form, muni)
+    if form.validate_on_submit():
+        if muni is None:
+            form.municipality.errors = [*form.municipality.errors, "主催する自治体の団体コードを入力してください。"]
+        else:
+            posting = db.session.get(Posting, form.posting.data) if form.posting.data else None
+            data = EventInput(
+                title=form.title.data, municipality_id=muni.id, kind=form.kind.data,
+                starts_at=_to_utc(form.starts_at.data), ends_at=_to_utc(form.ends_at.data),
+                place=form.place.data, online_url=form.online_url.data,
+                description=form.description.data or "", posting=posting,
+                visibility=form.visibility.data,
+            )
+            try:
+                saved = service.save_event(event, data, current_user)
+            except PermissionDenied:
+                abort(403)
+            flash("イベントを保存しました。", "success")
+            return redirect(url_for("events.detail", event_id=saved.id))
+    return render_template("events/form.html", form=form, event=event, muni=muni), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    permissions.require(permissions.can_create_posting(current_user))
+    return _save(None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _load(event_id)
+    permissions.require(permissions.can_edit_event(current_user, event))
+    return _save(event)
+
+
+@bp.route("/<int:event_id>/delete", methods=["POST"])
+@login_required
+def delete(event_id: int):
+    event = _load(event_id)
+    try:
+        service.delete_event(event, current_user)
+    except PermissionDenied:
+        abort(403)
+    flash("イベントを削除しました。", "success")
+    return redirect(url_for("events.calendar"))

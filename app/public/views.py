@@ -1,25 +1,37 @@
 """Public pages for residents and visitors: no login needed."""
 
-from flask import abort, render_template
+from flask import abort, make_response, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.filters import page_arg
-from app.models import Category, Municipality, Posting
-from app.models.geo import PREFECTURES
+from app.i18n import LANG_COOKIE
+from app.models import Municipality
+from app.models.geo import PREFECTURES, REGIONS
 from app.public import bp
+from app.public.helpers import safe_next
+from app.public.tilemap import COLUMNS, ROWS, TILES, short_name
+from app.services import events as event_service
 from app.services import postings as service
+from app.services import stats, stories
 from app.services.postings import ListFilters
+
+ONE_YEAR = 365 * 24 * 3600
+TEXT_SIZES = ("normal", "large")
 
 
 @bp.route("/")
 def home():
-    newest = db.session.scalars(
-        service.filtered_postings(current_user, ListFilters(kind="case_study")).limit(6)
-    ).all()
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return render_template("public/home.html", newest=newest, categories=categories)
+    featured = stories.featured_stories(current_user)
+    newest = stories.newest_stories(current_user, limit=6, exclude={p.id for p in featured})
+    return render_template(
+        "public/home.html",
+        featured=featured,
+        newest=newest,
+        categories=stories.categories(),
+        upcoming=event_service.upcoming_events(current_user, limit=3),
+    )
 
 
 @bp.route("/about")
@@ -30,24 +42,28 @@ def about():
 @bp.route("/municipalities")
 def municipalities():
     """Participating municipalities: those that own or partner in a posting the visitor can see."""
-    visible = service.visible_postings(current_user).subquery()
-    owners = select(visible.c.municipality_id)
-    counts = dict(
-        db.session.execute(
-            select(Municipality.id, func.count()).join(visible, visible.c.municipality_id == Municipality.id)
-            .group_by(Municipality.id)
-        ).all()
-    )
-    rows = db.session.scalars(
-        select(Municipality).where(Municipality.id.in_(owners)).order_by(Municipality.code)
-    ).all()
+    rows = stats.participating(current_user)
+    counts = {m.id: n for m, n in rows}
     wards = db.session.scalars(
         select(Municipality).where(Municipality.kind == "special_ward").order_by(Municipality.code)
     ).all()
+    by_prefecture: dict[str, list] = {}
+    for m, n in rows:
+        if not m.is_special_ward:
+            by_prefecture.setdefault(m.prefecture, []).append((m, n))
     return render_template(
-        "public/municipalities.html", municipalities=rows, counts=counts, wards=wards,
-        prefectures=PREFECTURES,
+        "public/municipalities.html",
+        wards=wards,
+        counts=counts,
+        by_prefecture={p: by_prefecture[p] for p in PREFECTURES if p in by_prefecture},
     )
+
+
+@bp.route("/municipalities/exchanges")
+def exchanges():
+    """特別区と交流実績がある市町村一覧, by prefecture."""
+    record = stats.ward_exchange_record(current_user)
+    return render_template("public/exchanges.html", record=record)
 
 
 @bp.route("/m/<code>")
@@ -57,21 +73,51 @@ def municipality(code: str):
         abort(404)
     stmt = service.filtered_postings(current_user, ListFilters(municipality_id=muni.id))
     page = db.paginate(stmt, page=page_arg(), per_page=20, error_out=False)
-    partners = _partners_of(muni)
-    return render_template("public/municipality.html", muni=muni, page=page, partners=partners)
-
-
-def _partners_of(muni: Municipality) -> list[tuple[Municipality, int]]:
-    """Municipalities that share a visible posting with `muni`, with how many."""
-    visible = service.visible_postings(current_user).where(
-        (Posting.municipality_id == muni.id) | Posting.partners.any(Municipality.id == muni.id)
+    partners = stats.partners_of(current_user, muni)
+    ward_partners = [(m, n) for m, n in partners if m.is_special_ward]
+    return render_template(
+        "public/municipality.html", muni=muni, page=page, partners=partners,
+        ward_partners=ward_partners,
     )
-    counts: dict[int, int] = {}
-    for posting in db.session.scalars(visible).unique():
-        others = {posting.municipality_id} | {p.id for p in posting.partners}
-        for other in others - {muni.id}:
-            counts[other] = counts.get(other, 0) + 1
-    if not counts:
-        return []
-    munis = {m.id: m for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(counts)))}
-    return sorted(((munis[i], n) for i, n in counts.items()), key=lambda x: (-x[1], x[0].code))
+
+
+@bp.route("/map")
+def japan_map():
+    counts = stats.prefecture_counts(current_user)
+    bins = stats.shade_steps(counts)
+    tiles = [
+        {
+            "name": pref, "short": short_name(pref), "col": TILES[pref][0], "row": TILES[pref][1],
+            "count": counts[pref], "level": stats.shade_level(counts[pref], bins),
+        }
+        for pref in PREFECTURES
+    ]
+    return render_template(
+        "public/map.html", tiles=tiles, bins=bins, columns=COLUMNS, rows=ROWS,
+        regions=REGIONS, counts=counts, total=sum(1 for t in tiles if t["count"]),
+    )
+
+
+def _back():
+    return redirect(safe_next(request.args.get("next")), code=303)
+
+
+@bp.route("/settings/text-size")
+def text_size():
+    """Text-size switch as a plain link (works without JavaScript); remembered for a year."""
+    size = request.args.get("size", "")
+    if size not in TEXT_SIZES:
+        abort(400, description="文字サイズは「標準」か「大きく」を選んでください。")
+    response = make_response(_back())
+    response.set_cookie("text_size", size, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/settings/language")
+def language():
+    lang = request.args.get("lang", "")
+    if lang not in ("ja", "en"):
+        abort(400, description="言語は日本語（ja）か英語（en）を選んでください。")
+    response = make_response(_back())
+    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,55 @@
+"""Template helpers for the public pages: themes, illustrations, translated chrome labels."""
+
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.public.themes import story_art, theme_icon, theme_label
+from app.services import events as event_service
+from app.services import stories
+
+# Interface names of the posting kinds, translatable (the data keeps its Japanese labels).
+KIND_NAMES = {
+    "case_study": _l("連携・交流事例"),
+    "partnership_request": _l("連携の募集"),
+    "disaster_offer": _l("災害時相互協力"),
+    "staff_exchange": _l("人事交流・職員派遣"),
+}
+
+
+def locale() -> str:
+    return str(get_locale() or "ja")
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: a cookie switch must never become an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target.replace("\\", "/")
+
+
+def here() -> str:
+    """The current path with its query, for switches that bring the visitor back."""
+    return request.full_path.rstrip("?") if request.query_string else request.path
+
+
+def register(bp) -> None:
+    @bp.app_context_processor
+    def public_helpers():
+        return {
+            "theme_icon": theme_icon,
+            "story_art": story_art,
+            "theme_name": lambda code: theme_label(code, locale()),
+            "kind_name": lambda kind: KIND_NAMES.get(kind, kind),
+            "current_locale": locale,
+            "here": here,
+            "related_stories": lambda posting: stories.related_stories(current_user, posting),
+            "posting_events": lambda posting: event_service.events_for_posting(current_user, posting),
+            "lead_category": stories.lead_category,
+        }
