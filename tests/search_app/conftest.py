@@ -1,0 +1,49 @@
+"""Search fixtures: the demo postings imported once per session into their own database and
+index (read-only for the tests that use them), and small search helpers."""
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.services import search
+from config import TestingConfig
+
+
+@pytest.fixture(scope="session")
+def demo_app(template_db, tmp_path_factory):
+    """An app whose database holds the demo postings, indexed. Do not write to it."""
+    from app.services import importer
+    from app.services.demo import DEMO_DIR
+
+    root = tmp_path_factory.mktemp("demo")
+    path = root / "demo.sqlite3"
+    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(path)) as dst:
+        src.backup(dst)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                     SEARCH_INDEX_DIR=str(root / "search_index"))
+    with app.app_context():
+        report = importer.import_file(DEMO_DIR / "postings.jsonl")
+        assert not report.errors and report.pending_index == 0
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def demo(demo_app):
+    with demo_app.app_context():
+        yield demo_app
+        db.session.remove()
+
+
+def find_ids(q: str = "", user=None, **filters) -> list[int]:
+    """Ids of every result (all pages) of a search as `user` sees it."""
+    out, page = [], 1
+    while True:
+        found = search.search(user, search.SearchParams(q=q, page=page, per_page=100, **filters))
+        out += [item.posting.id for item in found.items]
+        if page >= found.pages:
+            return out
+        page += 1
