@@ -34,9 +34,13 @@ class EventForm(FlaskForm):
         if field.data and self.starts_at.data and field.data < self.starts_at.data:
             raise ValidationError("終了日時は開始日時より後にしてください。")
 
-    def validate_place(self, field):
-        if not (field.data or "").strip() and not (self.online_url.data or "").strip():
-            raise ValidationError("会場かオンライン参加のURLのどちらかを入力してください。")
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Optional() stops a field's own validators when empty, so the either-or check lives here.
+        if not (self.place.data or "").strip() and not (self.online_url.data or "").strip():
+            self.place.errors = [*self.place.errors, "会場かオンライン参加のURLのどちらかを入力してください。"]
+            return False
+        return ok
 
     def validate_online_url(self, field):
         if field.data and not field.data.startswith(("https://", "http://")):

@@ -28,10 +28,11 @@ def safe_next(target: str | None, default: str = "/") -> str:
     """Only same-site paths: a cookie switch must never become an open redirect."""
     if not target:
         return default
+    target = target.replace("\\", "/")  # browsers read "/\\host" as "//host"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
-    return target.replace("\\", "/")
+    return target
 
 
 def here() -> str:

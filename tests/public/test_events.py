@@ -1,0 +1,86 @@
+from datetime import datetime
+
+from app.extensions import db
+from app.models import Event
+from app.services.events import ics_escape, ics_fold
+
+
+def test_month_calendar_and_navigation(client, world):
+    html = client.get("/events/?month=2026-12").get_data(as_text=True)
+    assert "2026年12月" in html and "公開イベント" in html
+    assert 'href="/events/?month=2026-11"' in html and 'href="/events/?month=2027-01"' in html
+    assert "公開イベント" not in client.get("/events/?month=2027-01").get_data(as_text=True)
+
+
+def test_bad_month_is_a_clear_400(client):
+    for bad in ("2026-13", "2026-1", "abc", "1999-01", "2026-00"):
+        response = client.get(f"/events/?month={bad}")
+        assert response.status_code == 400, bad
+        assert "月の指定" in response.get_data(as_text=True)
+
+
+def test_day_boundaries_are_japan_time(client, muni):
+    # 2026-11-30 15:30 UTC is 1 December 00:30 in Japan.
+    db.session.add(Event(title="深夜の交流", municipality=muni("131041"), starts_at=datetime(2026, 11, 30, 15, 30),
+                         place="新宿"))
+    db.session.commit()
+    assert "深夜の交流" in client.get("/events/?month=2026-12").get_data(as_text=True)
+    assert "深夜の交流" not in client.get("/events/?month=2026-11").get_data(as_text=True)
+
+
+def test_ics_escaping_and_folding():
+    assert ics_escape('a,b;c\\d\ne') == "a\\,b\\;c\\\\d\\ne"
+    line = "DESCRIPTION:" + "あ" * 60
+    folded = ics_fold(line)
+    parts = folded.split("\r\n")
+    assert len(parts) > 1 and all(len(p.encode()) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def test_event_ics(client, world):
+    response = client.get(f"/events/{world['event'].id}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    body = response.get_data(as_text=True)
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in body.replace("\r\n", "")
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    unfolded = body.replace("\r\n ", "")
+    assert "DTSTART:20261205T010000Z" in unfolded and "SUMMARY:公開イベント" in unfolded
+    assert "DESCRIPTION:説明\\, です\\; 改行\\nあり" in unfolded
+    assert f"UID:event-{world['event'].id}@localhost" in unfolded
+
+
+def test_whole_calendar_ics_is_public_only(client, world):
+    body = client.get("/events/calendar.ics").get_data(as_text=True)
+    assert body.count("BEGIN:VEVENT") == 1 and "公開イベント" in body
+
+
+def test_officer_creates_and_edits_an_event(client, users, world):
+    officer = users.officer("131156")
+    client.login(officer.email)
+    form = client.get("/events/new").get_data(as_text=True)
+    assert 'for="title"' in form and "公開の交流物語" in form
+    data = {"title": "冬の物産展", "kind": "fair", "starts_at": "2026-12-20T10:00",
+            "ends_at": "2026-12-20T16:00", "place": "杉並区役所", "online_url": "",
+            "posting": str(world["public"].id), "description": "", "visibility": "public"}
+    response = client.post_form("/events/new", data)
+    assert response.status_code == 302
+    event = db.session.query(Event).filter_by(title="冬の物産展").one()
+    assert event.starts_at == datetime(2026, 12, 20, 1, 0)  # entered in Japan time, stored UTC
+    assert event.posting_id == world["public"].id and event.municipality.code == "131156"
+    data["title"] = "冬の物産展（改）"
+    assert client.post_form(f"/events/{event.id}/edit", data).status_code == 302
+    assert "冬の物産展（改）" in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_event_form_validation_and_permissions(client, users, world):
+    client.get("/events/new")
+    assert client.get("/events/new").status_code == 302  # login first
+    client.login(users.officer("131041").email)
+    bad = client.post_form("/events/new", {"title": "場所なし", "kind": "fair", "starts_at": "2026-12-20T10:00",
+                                           "place": "", "online_url": "", "posting": "0", "visibility": "public"})
+    assert bad.status_code == 400 and "会場かオンライン参加のURL" in bad.get_data(as_text=True)
+    # Another municipality's event cannot be edited.
+    assert client.get(f"/events/{world['event'].id}/edit").status_code == 403
+    assert client.post_form(f"/events/{world['event'].id}/delete", token_from="/events/new").status_code == 403
