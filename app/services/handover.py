@@ -33,12 +33,12 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
         if new is not None:
             successor = find_or_create_officer(officer.municipality, new)
             successor.active = True
+            db.session.add(successor)
+            db.session.flush()
     if successor.id == officer.id or successor is officer:
         raise ContactError("後任に本人は指定できません。")
     if successor.municipality_id != officer.municipality_id or not successor.active:
         raise ContactError("後任は同じ自治体の在職中の担当者から選んでください。")
-    db.session.add(successor)
-    db.session.flush()
 
     now = utcnow()
     officer.active = False
