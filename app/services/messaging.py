@@ -201,8 +201,8 @@ def _audit(actor, action: str, thread: Thread, **details) -> None:
 def handles(user, thread: Thread) -> bool:
     """The user is who the thread is waiting for (not merely allowed to look)."""
     officer = getattr(user, "officer", None)
-    if officer is not None and thread.officer_id == officer.id:
-        return True
+    if thread.officer is not None and _has_account(thread.officer):
+        return officer is not None and thread.officer_id == officer.id
     return bool(getattr(user, "desk_id", None) and thread.desk_id == user.desk_id)
 
 
@@ -356,6 +356,10 @@ def unread_count(user) -> int:
     if not permissions.is_official(user):
         return 0
     stmt = inbox_query(user, "new").with_only_columns(func.count(Thread.id)).order_by(None)
+    if user.role == "liaison":
+        # A desk's unread ones are those it must answer itself, not those waiting for an officer.
+        with_account = select(Officer.id).join(User, Officer.user_id == User.id).where(User.active.is_(True))
+        stmt = stmt.where(Thread.officer_id.is_(None) | Thread.officer_id.not_in(with_account))
     return db.session.scalar(stmt) or 0
 
 

@@ -205,3 +205,16 @@ def test_reply_stats(users, postings):
         thread.first_reply_at = thread.created_at + timedelta(hours=hours)
     db.session.commit()
     assert messaging.reply_stats() == {"answered": 3, "median_first_reply_hours": 3.0}
+
+
+def test_forwarded_thread_stays_unread_for_the_officer(client, users, desk):
+    member = users.liaison(desk("131041"))
+    officer = users.officer("131041")
+    thread = messaging.contact_municipality(officer.municipality, RESIDENT, "件名", "本文")
+    assert messaging.unread_count(member) == 1
+    messaging.forward(thread, member, officer.officer, "")
+    client.login(member.email)
+    client.get(f"/contact/threads/{thread.id}")  # the desk looks again
+    db.session.refresh(thread)
+    assert thread.status == "new"
+    assert messaging.unread_count(member) == 0 and messaging.unread_count(officer) == 1
