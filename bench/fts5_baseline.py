@@ -1,8 +1,10 @@
-"""Baseline: SQLite FTS5 with the `trigram` tokenizer (stdlib sqlite3), over the same documents.
+"""Baselines: SQLite FTS5 with the `trigram` tokenizer (stdlib sqlite3), same documents.
 
-A straightforward setup a team would try first: NFKC on the query, trigram MATCH for terms of
-3+ characters, LIKE for shorter ones (trigram cannot match them), bm25() with column weights
-(title 10, summary 5, places 2, body 1), visibility/status filters and facet counts in SQL.
+plain (tuned=False): what a team would try first: the query as typed, each term a trigram
+    MATCH; terms of 1-2 characters cannot match a trigram index and are dropped.
+tuned (tuned=True): NFKC on the query, LIKE for 1-2 character terms.
+Both: bm25() with column weights (title 10, summary 5, places 2, body 1), visibility/status
+filters and facet counts in SQL.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year")
 
 
 class Fts5Baseline:
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:", tuned: bool = True):
+        self.tuned = tuned
         self.db = sqlite3.connect(path)
         self.db.executescript(
             """
@@ -61,7 +64,7 @@ class Fts5Baseline:
 
     def _conditions(self, q: str):
         """SQL conditions (AND of OR-groups, NOT for -term) and the bm25 MATCH expression."""
-        q = unicodedata.normalize("NFKC", q or "")
+        q = unicodedata.normalize("NFKC", q or "") if self.tuned else (q or "").replace("\u3000", " ")
         groups: list[list[tuple[str, list]]] = []
         negs: list[tuple[str, list]] = []
         ranked: list[str] = []
@@ -77,8 +80,12 @@ class Fts5Baseline:
                 cond = ("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [quoted])
                 if not neg:
                     ranked.append(quoted)
-            else:  # trigram cannot match 1-2 characters: scan
+            elif self.tuned:  # trigram cannot match 1-2 characters: scan
                 cond = ("d.alltext LIKE ?", [f"%{text.lower()}%"])
+            elif neg:
+                continue
+            else:
+                cond = ("0", [])  # plain: a 1-2 character term matches nothing
             if neg:
                 negs.append(cond)
             elif join:

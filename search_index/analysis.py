@@ -177,6 +177,32 @@ class WordTokenizer:
         return out
 
 
+    def content_segments(self, normalized: str) -> list[str]:
+        """Split a query term at function words (particles, auxiliaries, symbols):
+        脱炭素の取組 -> [脱炭素, 取組], so that bigrams across の are not required."""
+        if self.name == "none" or not normalized:
+            return [normalized] if normalized else []
+        tok = self._tok or self._load()
+        if self.name == "sudachi":
+            items = ((m.surface(), m.part_of_speech()[0]) for m in tok.tokenize(normalized))
+        else:
+            items = ((t.surface, t.part_of_speech.split(",")[0]) for t in tok.tokenize(normalized))
+        segments, current = [], ""
+        for surface, pos in items:
+            if pos in _FUNCTION_POS:
+                if current:
+                    segments.append(current)
+                current = ""
+            else:
+                current += surface
+        if current:
+            segments.append(current)
+        return segments or [normalized]
+
+
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+
+
 def _janome_items(tok, text: str):
     pos = 0
     for t in tok.tokenize(text):

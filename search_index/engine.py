@@ -23,6 +23,7 @@ from .analysis import WordTokenizer, bigrams, normalize
 from .errors import IndexWriteError
 from .facets import facet_counts
 from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, build_plan, parse
+from .ranking import ranked
 from .schema import (
     FACET_PREFIX,
     MUNI_PREFIX,
@@ -200,7 +201,7 @@ class SearchEngine:
             log.exception("search index unreadable, returning no results: %r", e)
             return SearchResult(0, page, per_page, [], {f: [] for f in FACET_NAMES})
         parsed = parse(query.q)
-        plan = build_plan(parsed, self._words)
+        plan, clauses = build_plan(parsed, self._words)
         values = view.facet_values()
         grouped = view.cache.get_or("grouped", lambda: _group_facets(values))
 
@@ -240,10 +241,10 @@ class SearchEngine:
         start = (page - 1) * per_page
         scored: list[tuple[float, int]] = []
         if total > start:
-            if query.sort == "newest" or plan is None or plan[0] == "andnot" and plan[1] == ("all",):
+            if query.sort == "newest" or not clauses:
                 scored = [(0.0, d) for d in view.newest(final, start + per_page, total)]
             else:
-                scored = store.rank(view, plan, final, start + per_page)
+                scored = ranked(view, clauses, final, start + per_page)
         terms = parsed.highlight_terms()
         hits = []
         for score, docnum in scored[start : start + per_page]:
@@ -257,7 +258,8 @@ class SearchEngine:
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits, facets=facets)
 
     def suggest(self, prefix: str, audience: str = "public", limit: int = 8) -> list[str]:
-        """Titles containing `prefix` (titles starting with it first), visible to `audience`."""
+        """Titles containing `prefix` (titles starting with it first, then newest), visible to
+        `audience` (published only)."""
         norm = normalize(prefix or "")
         toks = list(dict.fromkeys(bigrams(norm)))
         if not toks or limit <= 0:
@@ -276,8 +278,8 @@ class SearchEngine:
             mask &= view.facet_values().get(FACET_PREFIX["status"] + "published", 0)
         if not mask:
             return []
-        ranked = store.rank(view, plan, mask, limit * 4, field="title_text")
-        titles = [store.stored(view, d).get("title") or "" for _, d in ranked]
+        top = view.newest(mask, limit * 4, mask.bit_count())
+        titles = [store.stored(view, d).get("title") or "" for d in top]
         titles = [t for t in dict.fromkeys(titles) if norm in normalize(t)]
         titles.sort(key=lambda t: not normalize(t).startswith(norm))  # stable: keeps score order
         return titles[:limit]

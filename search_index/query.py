@@ -1,8 +1,8 @@
 """Public query/result types and the query-string parser.
 
 The parser turns the user's string into a small backend-neutral plan (nested tuples) that a
-backend evaluates twice: once as an exact match bitmask (totals, facets) and once as a scored
-query (ranking). Syntax: AND by default, `OR` / `|` between terms, `-word` excludes,
+backend evaluates into exact match bitmasks, per field: the whole text for matching, title and
+head (summary, places, labels) for ranking. Syntax: AND by default, `OR` / `|` between terms, `-word` excludes,
 "…" / 「…」 / “…” are phrases.
 """
 
@@ -56,9 +56,11 @@ class SearchResult:
 
 # Plan nodes (tuples keep them hashable, so plans can key caches):
 #   ("term", token) ("phrase", (tokens…)) ("prefix", text) ("and", (nodes…)) ("or", (nodes…))
-#   ("maybe", required, optional)  -- optional only adds score
+#   ("syn", (as typed, synonym…))  -- matches like "or"; ranks the first member higher
+#   ("maybe", required, optional)  -- optional only adds to the rank (word-boundary bonus)
 #   ("andnot", positive, negative) ("all",)
 
+_SEGMENTER = WordTokenizer()
 _QUOTES = re.compile(r'"([^"]*)"?|「([^」]*)」?|“([^”]*)”?')
 
 
@@ -73,6 +75,8 @@ class ParsedQuery:
         for group in self.groups:
             for text, is_phrase in group:
                 out.extend([text] if is_phrase else expansions(text))
+                if not is_phrase and len(text) > 2:
+                    out.extend(_SEGMENTER.content_segments(text))
         return [t for t in dict.fromkeys(out) if t]
 
 
@@ -128,7 +132,7 @@ def _term_plan(text: str, is_phrase: bool, words: WordTokenizer):
         return ("phrase", tuple(toks)) if len(toks) > 1 else ("term", toks[0])
     alts = []
     for alt in expansions(text):
-        toks = list(dict.fromkeys(bigrams(alt)))
+        toks = list(dict.fromkeys(t for seg in words.content_segments(alt) for t in bigrams(seg)))
         if not toks:
             continue
         if len(toks) == 1 and len(toks[0]) == 1 and toks[0] > "z":
@@ -142,20 +146,24 @@ def _term_plan(text: str, is_phrase: bool, words: WordTokenizer):
         alts.append(node)
     if not alts:
         return None
-    return alts[0] if len(alts) == 1 else ("or", tuple(alts))
+    # "syn" matches like "or"; the ranker favours its first member, the term as typed.
+    return alts[0] if len(alts) == 1 else ("syn", tuple(alts))
 
 
 def build_plan(parsed: ParsedQuery, words: WordTokenizer):
-    """Plan for the text part of a query, or None when the query has no text at all."""
-    ands = []
+    """(plan for the text part of a query or None when there is no text, positive clauses).
+
+    Each positive clause is one AND-ed query group; the ranker scores documents by the
+    section in which each clause matches."""
+    clauses = []
     for group in parsed.groups:
         nodes = [n for n in (_term_plan(t, p, words) for t, p in group) if n]
         if nodes:
-            ands.append(nodes[0] if len(nodes) == 1 else ("or", tuple(nodes)))
+            clauses.append(nodes[0] if len(nodes) == 1 else ("or", tuple(nodes)))
     nots = [n for n in (_term_plan(t, p, words) for t, p in parsed.excluded) if n]
-    if not ands and not nots:
-        return None
-    positive = ("all",) if not ands else ands[0] if len(ands) == 1 else ("and", tuple(ands))
+    if not clauses and not nots:
+        return None, []
+    positive = ("all",) if not clauses else clauses[0] if len(clauses) == 1 else ("and", tuple(clauses))
     if nots:
-        return ("andnot", positive, nots[0] if len(nots) == 1 else ("or", tuple(nots)))
-    return positive
+        return ("andnot", positive, nots[0] if len(nots) == 1 else ("or", tuple(nots))), clauses
+    return positive, clauses

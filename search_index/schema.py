@@ -6,16 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-# Section weights: title > summary > body, as the product asks. Places and labels sit between
-# summary and body: searching 石川県 must find a posting that names only 輪島市 as a partner.
-SECTION_BOOSTS = {
-    "title": 3.0,
-    "summary": 2.0,
-    "places": 1.5,
-    "labels": 1.5,
-    "extra": 1.0,
-    "body": 1.0,
-}
+# Sections whose matches rank above the body: the title first, then this "head". Places are
+# here so that 石川県 ranks a posting whose partner is 輪島市 (石川県) like a summary match.
+HEAD_SECTIONS = frozenset({"summary", "places", "labels"})
 # Sections that also get dictionary words. The rest is bigram-only: word segmentation of every
 # body costs more indexing time than it returns in ranking quality (see docs/search.md).
 WORD_SECTIONS = frozenset({"title", "summary"})

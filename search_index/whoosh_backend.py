@@ -1,8 +1,8 @@
 """Whoosh storage for one physical index directory. Everything Whoosh-specific lives here.
 
-Whoosh does the postings, positions and BM25F ranking; exact totals, filters and facet counts
-come from bitmasks built from raw postings and cached per segment (segments are immutable,
-so a cache entry stays valid across generations until the segment is merged away).
+Whoosh stores postings, stored fields and segments and handles commits; matching, totals,
+filters, facets and ranking run on bitmasks built from raw postings and cached per segment
+(segments are immutable, so a cache entry stays valid until the segment is merged away).
 """
 
 from __future__ import annotations
@@ -12,19 +12,17 @@ import threading
 from collections import OrderedDict
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import Token
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.idsets import DocIdSet
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
+from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
 from .analysis import WORD_PREFIX, WordTokenizer, bigrams, normalize
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
-from .schema import SECTION_BOOSTS, STORED_FIELDS, WORD_SECTIONS
+from .schema import HEAD_SECTIONS, STORED_FIELDS, WORD_SECTIONS
 
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
-_SECTION_GAP = 8  # position gap between sections so phrases never span two of them
 
 
 def encode_sections(sections: list[tuple[str, str]]) -> str:
@@ -33,9 +31,8 @@ def encode_sections(sections: list[tuple[str, str]]) -> str:
 
 
 class SectionAnalyzer:
-    """Whoosh analyzer for the combined text field: each section's bigrams (and dictionary
-    words for WORD_SECTIONS) carry that section's boost, so one field ranks title > summary >
-    body while a query touches a single posting list per token."""
+    """Whoosh analyzer for the match fields: bigrams of every section, plus dictionary words
+    (prefixed "w:") for WORD_SECTIONS. One combined field means one posting list per token."""
 
     def __init__(self, tokenizer: str = "sudachi", words: bool = True):
         self.words = WordTokenizer(tokenizer if words else "none")
@@ -55,18 +52,16 @@ class SectionAnalyzer:
         for part in value.split(_SEC):
             name, _, text = part.rpartition(_NAME)
             sections.append((name, normalize(text)))
-        words = self._section_words(sections)
-        pos = start_pos
-        for (name, norm), extra in zip(sections, words, strict=True):
-            boost = SECTION_BOOSTS.get(name, 1.0)
-            toks = bigrams(norm)
-            toks += [WORD_PREFIX + w for w in extra]
-            for i, tok in enumerate(toks):
-                t.text = tok
-                t.boost = boost
-                t.pos = pos + i
-                yield t
-            pos += len(toks) + _SECTION_GAP
+        toks: set[str] = set()
+        for (_, norm), words in zip(sections, self._section_words(sections), strict=True):
+            toks.update(bigrams(norm))
+            toks.update(WORD_PREFIX + w for w in words)
+        # Existence format: each distinct token once; positions and boosts are not stored.
+        for i, tok in enumerate(sorted(toks)):
+            t.text = tok
+            t.boost = 1.0
+            t.pos = start_pos + i
+            yield t
 
     def _section_words(self, sections: list[tuple[str, str]]) -> list[list[str]]:
         """Dictionary words per section, from ONE tokenizer call over the word sections
@@ -89,12 +84,21 @@ class SectionAnalyzer:
         return out
 
 
+def _match_field(analyzer) -> FieldType:
+    # Existence format: no frequencies, positions or field lengths. Matching and ranking use
+    # bitmasks (see ranking.py), and skipping those halves Whoosh's per-posting write cost.
+    # scorable=True although nothing is scored: Whoosh looks up a length column for every
+    # posting at commit and, for unscorable fields, does a stat() per posting to find none.
+    return FieldType(format=Existence(), analyzer=analyzer, scorable=True)
+
+
 def build_schema(tokenizer: str = "sudachi") -> Schema:
     fields = {name: STORED for name in (*STORED_FIELDS, "summary", "extra_text", "body_text")}
     return Schema(
         id=ID(stored=True, unique=True),
-        text=TEXT(analyzer=SectionAnalyzer(tokenizer), phrase=True),
-        title_text=TEXT(analyzer=SectionAnalyzer(words=False), phrase=False),
+        text=_match_field(SectionAnalyzer(tokenizer)),
+        title_text=_match_field(SectionAnalyzer(words=False)),
+        head_text=_match_field(SectionAnalyzer(words=False)),
         facets=KEYWORD(commas=True, lowercase=False, scorable=False),
         published_ts=COLUMN(NumericColumn("q", default=0)),
         **fields,
@@ -107,6 +111,7 @@ def to_whoosh_doc(p: dict) -> dict:
         "id": str(p["id"]),
         "text": encode_sections(p["sections"]),
         "title_text": encode_sections([("title", title)]),
+        "head_text": encode_sections([s for s in p["sections"] if s[0] in HEAD_SECTIONS]),
         "facets": ",".join(p["facet_terms"]),
         "published_ts": p["published_ts"],
     }
@@ -114,10 +119,6 @@ def to_whoosh_doc(p: dict) -> dict:
         if v is not None:
             doc[k] = v
     return doc
-
-
-class _WhooshMaskSet(MaskSet, DocIdSet):
-    pass
 
 
 def _raw_ids(segreader, field: str, text: str) -> list[int]:
@@ -253,7 +254,7 @@ class _View:
                 if not mask:
                     break
             return mask & self.live
-        if kind == "or":
+        if kind in ("or", "syn"):
             mask = 0
             for sub in plan[1]:
                 mask |= self.plan_mask(sub, field)
@@ -276,11 +277,12 @@ class _View:
 
             return self.cache.get_or(("prefix", field, plan[1]), prefix_mask)
         if kind == "phrase":
-            def phrase_mask():
-                docs = self.searcher.docs_for_query(to_whoosh(plan, field))
-                return ids_to_mask(docs, self.size)
-
-            return self.cache.get_or(("phrase", field, plan[1]), phrase_mask)
+            # All overlapping bigrams of the phrase: equal to substring matching except when
+            # every bigram occurs separately, which is rare for real phrases (see docs/search.md).
+            mask = -1
+            for tok in plan[1]:
+                mask &= self.term_mask(field, tok)
+            return mask & self.live
         raise ValueError(f"unknown plan node {kind!r}")
 
     def newest(self, mask: int, count: int, total: int) -> list[int]:
@@ -304,27 +306,6 @@ class _View:
         order = seg.terms.get_or(("__order__", ""), lambda: sorted(
             ((-t, -d) for d, t in enumerate(seg.timestamps()))))
         return ((t, nd - offset) for t, nd in order)
-
-
-def to_whoosh(plan, field: str = "text"):
-    kind = plan[0]
-    if kind == "term":
-        return wq.Term(field, plan[1])
-    if kind == "phrase":
-        return wq.Phrase(field, list(plan[1]))
-    if kind == "prefix":
-        return wq.Prefix(field, plan[1])
-    if kind == "and":
-        return wq.And([to_whoosh(p, field) for p in plan[1]])
-    if kind == "or":
-        return wq.Or([to_whoosh(p, field) for p in plan[1]])
-    if kind == "maybe":
-        return wq.AndMaybe(to_whoosh(plan[1], field), to_whoosh(plan[2], field))
-    if kind == "andnot":
-        return wq.AndNot(to_whoosh(plan[1], field), to_whoosh(plan[2], field))
-    if kind == "all":
-        return wq.Every()
-    raise ValueError(f"unknown plan node {kind!r}")
 
 
 class WhooshStore:
@@ -362,7 +343,7 @@ class WhooshStore:
             return self._view
 
     def write(self, upserts: list[dict], deletes: list[int], timeout: float) -> None:
-        writer = self.ix.writer(timeout=timeout)
+        writer = _without_lengths(self.ix.writer(timeout=timeout))
         try:
             for doc_id in deletes:
                 writer.delete_by_term("id", str(doc_id))
@@ -375,7 +356,7 @@ class WhooshStore:
 
     def bulk_load(self, prepared, procs: int = 1, limitmb: int = 256) -> int:
         kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = self.ix.writer(limitmb=limitmb, **kwargs)
+        writer = _without_lengths(self.ix.writer(limitmb=limitmb, **kwargs))
         n = 0
         try:
             for p in prepared:
@@ -389,13 +370,6 @@ class WhooshStore:
 
     def stored(self, view: _View, docnum: int) -> dict:
         return view.searcher.stored_fields(docnum)
-
-    def rank(self, view: _View, plan, allowed_mask: int, limit: int, field: str = "text"):
-        """Top `limit` (score, docnum) of the plan among allowed documents, best first."""
-        results = view.searcher.search(
-            to_whoosh(plan, field), limit=limit, filter=_WhooshMaskSet(allowed_mask)
-        )
-        return [(float(score), docnum) for score, docnum in results.top_n]
 
     def check(self) -> None:
         """Raise if the index cannot be read (used by SearchEngine.healthy)."""
@@ -426,3 +400,13 @@ def _leaves(reader) -> list:
     if not reader.doc_count_all():
         return []
     return list(reader.leaf_readers() or [])
+
+
+def _without_lengths(writer):
+    """Skip the per-posting field-length lookup at commit (a column read per posting: ~40% of
+    build time). Lengths only feed BM25 block statistics, and nothing here is scored by Whoosh."""
+    fw = getattr(writer, "fieldwriter", None)
+    if fw is not None:
+        add_postings = fw.add_postings
+        fw.add_postings = lambda schema, lengths, items: add_postings(schema, None, items)
+    return writer
