@@ -1,0 +1,108 @@
+"""JSON API v1: search shape, posting details (public fields only), 400s, OpenAPI document."""
+
+import json
+
+import pytest
+
+from app.extensions import db
+
+
+@pytest.fixture
+def sample(postings):
+    return [
+        postings(title="防災協定にもとづく合同訓練", summary="毎年の訓練。", partners=["172049"],
+                 external_id="ext-001", contact_email="secret.officer@example.jp"),
+        postings(kind="staff_exchange", title="職員派遣による復興支援", summary="技術職員を派遣。",
+                 details={"direction": "dispatch", "work_field": "土木", "headcount": 2}),
+    ]
+
+
+def test_search_returns_the_documented_shape(client, sample):
+    response = client.get("/api/v1/search?q=防災協定")
+    assert response.status_code == 200 and response.is_json
+    body = response.json
+    assert set(body) == {"total", "page", "per_page", "results", "facets"}
+    assert (body["total"], body["page"], body["per_page"]) == (1, 1, 20)
+    [result] = body["results"]
+    assert set(result) == {"id", "external_id", "kind", "title", "url", "municipality", "snippet", "score"}
+    assert result["id"] == sample[0].id and result["external_id"] == "ext-001"
+    assert result["municipality"] == {"code": "131041", "name": "新宿区"}
+    assert result["url"].endswith(f"/postings/{sample[0].id}") and result["url"].startswith("http")
+    assert result["score"] > 0
+    assert set(body["facets"]) == {"kind", "category", "prefecture", "region", "field", "status", "year"}
+    assert {"value": "石川県", "label": "石川県", "count": 1} in body["facets"]["prefecture"]
+
+
+def test_search_filters_and_paginates(client, sample):
+    body = client.get("/api/v1/search?kind=staff_exchange").json
+    assert [r["id"] for r in body["results"]] == [sample[1].id]
+    body = client.get("/api/v1/search?per_page=1&page=2&sort=newest").json
+    assert body["total"] == 2 and body["per_page"] == 1 and len(body["results"]) == 1
+    assert client.get("/api/v1/search?per_page=1&page=3").json["results"] == []
+
+
+@pytest.mark.parametrize("query", [
+    "kind=unknown", "category=C-1", "region=火星", "prefecture=東京", "status=draft", "page=0", "page=-1",
+    "page=abc", "page=1.5", "page=²", "per_page=0", "per_page=101", "per_page=ten", "year=20x4", "sort=random",
+    "q=" + "あ" * 201,
+])
+def test_bad_parameters_are_json_400s(client, query):
+    response = client.get(f"/api/v1/search?{query}")
+    assert response.status_code == 400, query
+    assert response.is_json
+    error = response.json["error"]
+    assert error["code"] == 400 and error["message"] and "Bad Request" not in error["message"]
+
+
+def test_posting_details_are_public_fields_only(client, sample):
+    response = client.get(f"/api/v1/postings/{sample[1].id}")
+    assert response.status_code == 200
+    body = response.json
+    assert body["title"] == "職員派遣による復興支援" and body["kind"] == "staff_exchange"
+    assert body["details"]["work_field"] == "土木" and body["details"]["headcount"] == 2
+    assert body["municipality"]["code"] == "131041"
+    first = client.get(f"/api/v1/postings/{sample[0].id}")
+    assert "secret.officer@example.jp" not in first.get_data(as_text=True)
+    assert first.json["contact"] == "企画課 主事 担当 一郎"
+    officer = sample[0].officer
+    officer.phone = "03-1234-5678"
+    db.session.commit()
+    text = client.get(f"/api/v1/postings/{sample[0].id}").get_data(as_text=True)
+    assert "03-1234-5678" not in text and "email" not in text and "phone" not in text
+
+
+def test_unknown_posting_and_unknown_paths_are_json_404s(client):
+    for url in ("/api/v1/postings/999999", "/api/v1/nothing-here"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json["error"]["code"] == 404
+
+
+def test_the_api_is_read_only(client, sample):
+    response = client.post("/api/v1/search")
+    assert response.status_code in (400, 405)  # CSRF protection stays on; nothing is exempt
+    assert response.is_json
+
+
+def test_openapi_document_describes_both_paths(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    doc = json.loads(response.get_data(as_text=True))
+    assert doc["openapi"].startswith("3.")
+    assert {"/search", "/postings/{id}"} <= set(doc["paths"])
+    params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
+    assert {"q", "kind", "category", "prefecture", "region", "field", "status", "page", "per_page"} <= params
+    # Every $ref resolves.
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.add(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    assert refs and all(ref.split("/")[-1] in doc["components"]["schemas"] for ref in refs)

@@ -1,0 +1,108 @@
+"""The results page on the demo data: spelling variants and synonyms, facets, filters, help."""
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Posting
+from app.services.indexing import _with_relations, document_for
+from tests.search_app.conftest import find_ids
+
+
+@pytest.fixture(scope="module")
+def public_texts(demo_app) -> dict[int, str]:
+    with demo_app.app_context():
+        stmt = select(Posting).where(Posting.status == "published", Posting.visibility == "public")
+        out = {}
+        for p in db.session.scalars(_with_relations(stmt)):
+            d = document_for(p)
+            out[p.id] = " ".join([d["title"], d["summary"], d["body"], d["extra_text"]])
+        db.session.remove()
+    return out
+
+
+@pytest.mark.parametrize("query,other_spelling", [
+    ("空家", r"空き家"),
+    ("空き家", r"空家"),
+    ("ＩＴ", r"(?<![A-Za-z])IT(?![A-Za-z])"),
+    ("IT", r"ＩＴ"),
+    ("取り組み", r"取組(?!み)"),
+    ("取組", r"取り組み"),
+    ("防災協定", r"災害時相互応援協定"),  # synonym
+    ("人事交流", r"職員派遣"),  # synonym
+    ("疎開", r"避難"),  # synonym
+])
+def test_demo_search_finds_the_other_spelling(demo, public_texts, query, other_spelling):
+    expected = {pid for pid, text in public_texts.items() if re.search(other_spelling, text)}
+    assert expected, f"the demo data has no public posting with {other_spelling}"
+    assert expected <= set(find_ids(query))
+
+
+def test_results_page_shows_snippets_facets_and_status(demo):
+    client = demo.test_client()
+    html = client.get("/search/?q=空家").get_data(as_text=True)
+    assert 'role="search"' in html and '<label for="search-q">' in html
+    count = re.search(r'<p class="result-count" role="status">(\d+)件', html)
+    assert count and int(count.group(1)) == len(find_ids("空家"))
+    assert "<mark>空き家</mark>" in html or "<mark>空家</mark>" in html
+    assert '<h2 id="facets-heading">絞り込み</h2>' in html
+    headings = [int(h) for h in re.findall(r"<h([1-6])", html.split('id="main"')[1])]
+    assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
+
+
+def test_a_facet_link_filters_and_the_active_filter_can_be_removed(demo):
+    client = demo.test_client()
+    html = client.get("/search/?q=防災").get_data(as_text=True)
+    link = re.search(r'<a href="(/search/\?[^"]*prefecture=[^"]*)">([^<]+)</a>（(\d+)）', html)
+    url, prefecture, count = unescape(link.group(1)), link.group(2), int(link.group(3))
+    filtered = client.get(url).get_data(as_text=True)
+    assert f'role="status">{count}件' in filtered
+    assert f"都道府県: {prefecture}" in filtered
+    remove = re.search(r'<a href="([^"]+)">都道府県: ', filtered).group(1)
+    assert "prefecture" not in unescape(remove) and "q=" in remove
+    # The search box keeps the filter for a new query.
+    assert f'<input type="hidden" name="prefecture" value="{prefecture}">' in filtered
+
+
+def test_sort_and_pagination(demo):
+    client = demo.test_client()
+    html = client.get("/search/?sort=newest").get_data(as_text=True)
+    assert 'rel="next"' in html and "1 / " in html
+    page2 = client.get("/search/?sort=newest&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in page2
+    first = re.findall(r'href="/postings/(\d+)"', html)
+    second = re.findall(r'href="/postings/(\d+)"', page2)
+    assert first and second and not set(first) & set(second)
+    newest = find_ids("", sort="newest")
+    dates = {p.id: p.published_at for p in db.session.scalars(select(Posting).where(Posting.id.in_(newest)))}
+    assert [dates[i] for i in newest] == sorted((dates[i] for i in newest), reverse=True)
+
+
+def test_nothing_found_offers_to_drop_a_filter_and_related_terms(demo):
+    client = demo.test_client()
+    html = client.get("/search/?q=防災&prefecture=沖縄県&kind=staff_exchange").get_data(as_text=True)
+    assert 'role="status">0件' in html and "見つかりませんでした" in html
+    assert "の絞り込みを外す</a>（" in html
+    html = client.get("/search/?q=防災協定&region=北海道").get_data(as_text=True)
+    assert "関連する言葉" in html and "災害時相互応援協定" in html
+
+
+def test_bad_parameters_are_a_clear_400(demo):
+    client = demo.test_client()
+    for url, message in [("/search/?kind=unknown", "種類の指定"), ("/search/?category=Z-9", "カテゴリの指定"),
+                         ("/search/?region=火星", "地域の指定"), ("/search/?prefecture=東京", "都道府県の指定"),
+                         ("/search/?page=0", "ページ番号"), ("/search/?year=20x4", "公開年"),
+                         ("/search/?sort=random", "並び順"), ("/search/?q=" + "あ" * 201, "200文字以内")]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert message in response.get_data(as_text=True), url
+
+
+def test_titles_are_escaped_and_only_the_snippet_carries_markup(client, postings):
+    postings(title="<script>alert(1)</script>交流", summary="<b>太字</b>の交流と<img src=x>")
+    html = client.get("/search/?q=交流").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "<img src=x>" not in html
+    assert "&lt;script&gt;" in html and "<mark>交流</mark>" in html
