@@ -1,7 +1,7 @@
 """Events (HA-4): month calendar, list, detail, iCalendar export, and the officials' form."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.filters import page_arg
 from app.models import Event, Municipality, Posting
 from app.services import events as service
-from app.services.events import JST_OFFSET, EventInput
+from app.services.events import EventInput
 from app.services.postings import PermissionDenied, visible_postings
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -24,7 +24,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def _month_arg() -> tuple[int, int]:
     raw = request.args.get("month", "").strip()
     if not raw:
-        today = service.local_day(datetime.now(UTC).replace(tzinfo=None))
+        today = service.now_jst().date()
         return today.year, today.month
     match = MONTH.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
@@ -36,7 +36,7 @@ def _month_arg() -> tuple[int, int]:
 def calendar():
     year, month = _month_arg()
     grid = service.month_grid(current_user, year, month)
-    today = service.local_day(datetime.now(UTC).replace(tzinfo=None))
+    today = service.now_jst().date()
     return render_template("events/calendar.html", grid=grid, today=today)
 
 
@@ -44,12 +44,12 @@ def calendar():
 def listing():
     """Upcoming events, page by page (past ones with ?past=1)."""
     past = request.args.get("past") == "1"
-    now = datetime.now(UTC).replace(tzinfo=None)
+    today = datetime.combine(service.now_jst().date(), datetime.min.time())
     stmt = service.visible_events(current_user)
     if past:
-        stmt = stmt.where(Event.starts_at < now).order_by(Event.starts_at.desc())
+        stmt = stmt.where(Event.starts_at < today).order_by(Event.starts_at.desc())
     else:
-        stmt = stmt.where(Event.starts_at >= now - timedelta(hours=12)).order_by(Event.starts_at)
+        stmt = stmt.where(Event.starts_at >= today).order_by(Event.starts_at)
     page = db.paginate(stmt, page=page_arg(), per_page=20, error_out=False)
     return render_template("events/list.html", page=page, past=past)
 
@@ -93,8 +93,8 @@ def event_ics(event_id: int):
 @bp.route("/calendar.ics")
 def calendar_ics():
     """Every event the visitor may see from a month ago on (the whole calendar)."""
-    since = date.today().replace(day=1) - timedelta(days=31)
-    start, _ = service.jst_day_bounds(since, since)
+    since = service.now_jst().date().replace(day=1) - timedelta(days=31)
+    start, _ = service.day_bounds(since, since)
     stmt = service.visible_events(current_user).where(Event.starts_at >= start)
     events = db.session.scalars(stmt.order_by(Event.starts_at).limit(1000)).all()
     return _ics_response(events, "kakehashi-events.ics")
@@ -121,17 +121,13 @@ def _posting_choices(form: EventForm, muni: Municipality | None) -> None:
     form.posting.choices = choices
 
 
-def _to_utc(value):
-    return value - JST_OFFSET if value else None
-
-
 def _save(event: Event | None):
     form = EventForm(obj=None)
     if request.method == "GET" and event is not None:
         form = EventForm(
             obj=event,
-            starts_at=event.starts_at + JST_OFFSET,
-            ends_at=event.ends_at + JST_OFFSET if event.ends_at else None,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
             posting=event.posting_id or 0,
             municipality=event.municipality.code,
         )
@@ -144,7 +140,7 @@ def _save(event: Event | None):
             posting = db.session.get(Posting, form.posting.data) if form.posting.data else None
             data = EventInput(
                 title=form.title.data, municipality_id=muni.id, kind=form.kind.data,
-                starts_at=_to_utc(form.starts_at.data), ends_at=_to_utc(form.ends_at.data),
+                starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                 place=form.place.data, online_url=form.online_url.data,
                 description=form.description.data or "", posting=posting,
                 visibility=form.visibility.data,

@@ -40,7 +40,22 @@ def here() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
 
 
+WEEKDAYS = "月火水木金土日"
+
+
+def event_when(start, end=None) -> str:
+    """Event times are naive Japan time: shown as they are, with the weekday."""
+    text = f"{start.year}年{start.month}月{start.day}日（{WEEKDAYS[start.weekday()]}） {start:%H:%M}"
+    if end is None:
+        return text
+    if end.date() == start.date():
+        return f"{text}〜{end:%H:%M}"
+    return f"{text}〜{end.month}月{end.day}日（{WEEKDAYS[end.weekday()]}） {end:%H:%M}"
+
+
 def register(bp) -> None:
+    bp.add_app_template_filter(event_when, "event_when")
+
     @bp.app_context_processor
     def public_helpers():
         return {

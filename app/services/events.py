@@ -2,6 +2,9 @@
 
 Events are public only when marked public AND their posting (if any) is visible: the posting's
 rule comes from visible_postings, so there is one rule for both.
+
+Event times are stored as naive Japan time (the wall-clock time organisers announce, as in the
+demo data), unlike the naive-UTC bookkeeping timestamps (created_at, updated_at).
 """
 
 import calendar
@@ -32,22 +35,30 @@ def can_view_event(user, event: Event) -> bool:
     return event.visibility == "public" or permissions.is_official(user)
 
 
-def jst_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """Naive-UTC bounds covering Japan-time days first..last (stored times are naive UTC)."""
-    start = datetime.combine(first, datetime.min.time()) - JST_OFFSET
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time()) - JST_OFFSET
+def now_jst() -> datetime:
+    return (datetime.now(UTC) + JST_OFFSET).replace(tzinfo=None)
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """[start, end) covering the days first..last."""
+    start = datetime.combine(first, datetime.min.time())
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time())
     return start, end
 
 
 def events_between(user, first: date, last: date) -> list[Event]:
-    start, end = jst_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     stmt = visible_events(user).where(Event.starts_at >= start, Event.starts_at < end)
     return db.session.scalars(stmt.order_by(Event.starts_at, Event.id)).all()
 
 
 def upcoming_events(user, limit: int = 5, now: datetime | None = None) -> list[Event]:
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    stmt = visible_events(user).where(Event.starts_at >= now - timedelta(hours=12))
+    now = now or now_jst()
+    # Still-running events count as upcoming: they end later, or started today.
+    started_today = datetime.combine(now.date(), datetime.min.time())
+    stmt = visible_events(user).where(
+        or_(Event.ends_at >= now, Event.starts_at >= started_today)
+    )
     return db.session.scalars(stmt.order_by(Event.starts_at, Event.id).limit(limit)).all()
 
 
@@ -57,7 +68,7 @@ def events_for_posting(user, posting: Posting) -> list[Event]:
 
 
 def local_day(value: datetime) -> date:
-    return (value + JST_OFFSET).date()
+    return value.date()
 
 
 @dataclass
@@ -97,7 +108,7 @@ def month_grid(user, year: int, month: int) -> MonthGrid:
 class EventInput:
     title: str
     municipality_id: int
-    starts_at: datetime  # naive UTC
+    starts_at: datetime  # naive Japan time
     ends_at: datetime | None = None
     kind: str = "programme"
     description: str = ""
@@ -161,18 +172,23 @@ def ics_fold(line: str) -> str:
 
 
 def _utc(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")  # stored values are naive UTC
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _event_utc(value: datetime) -> str:
+    """Event times are naive Japan time; calendars get UTC (no VTIMEZONE needed)."""
+    return _utc(value - JST_OFFSET)
 
 
 def _vevent(event: Event, url: str, host: str) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
         f"UID:event-{event.id}@{host}",
-        f"DTSTAMP:{_utc(event.updated_at or event.created_at)}",
-        f"DTSTART:{_utc(event.starts_at)}",
+        f"DTSTAMP:{_utc(event.updated_at or event.created_at)}",  # naive UTC
+        f"DTSTART:{_event_utc(event.starts_at)}",
     ]
     if event.ends_at:
-        lines.append(f"DTEND:{_utc(event.ends_at)}")
+        lines.append(f"DTEND:{_event_utc(event.ends_at)}")
     lines.append(f"SUMMARY:{ics_escape(event.title)}")
     description = event.description or ""
     if event.online_url:

@@ -8,6 +8,7 @@ from app.services.events import ics_escape, ics_fold
 def test_month_calendar_and_navigation(client, world):
     html = client.get("/events/?month=2026-12").get_data(as_text=True)
     assert "2026年12月" in html and "公開イベント" in html
+    assert "2026年12月5日（土） 01:00〜03:00" in html
     assert 'href="/events/?month=2026-11"' in html and 'href="/events/?month=2027-01"' in html
     assert "公開イベント" not in client.get("/events/?month=2027-01").get_data(as_text=True)
 
@@ -19,9 +20,9 @@ def test_bad_month_is_a_clear_400(client):
         assert "月の指定" in response.get_data(as_text=True)
 
 
-def test_day_boundaries_are_japan_time(client, muni):
-    # 2026-11-30 15:30 UTC is 1 December 00:30 in Japan.
-    db.session.add(Event(title="深夜の交流", municipality=muni("131041"), starts_at=datetime(2026, 11, 30, 15, 30),
+def test_event_times_are_japan_wall_time(client, muni):
+    # Event times are stored as announced (Japan time): 1 December 00:30 is in December.
+    db.session.add(Event(title="深夜の交流", municipality=muni("131041"), starts_at=datetime(2026, 12, 1, 0, 30),
                          place="新宿"))
     db.session.commit()
     assert "深夜の交流" in client.get("/events/?month=2026-12").get_data(as_text=True)
@@ -46,7 +47,7 @@ def test_event_ics(client, world):
     assert "\n" not in body.replace("\r\n", "")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     unfolded = body.replace("\r\n ", "")
-    assert "DTSTART:20261205T010000Z" in unfolded and "SUMMARY:公開イベント" in unfolded
+    assert "DTSTART:20261204T160000Z" in unfolded  # 5 Dec 01:00 in Japan and "SUMMARY:公開イベント" in unfolded
     assert "DESCRIPTION:説明\\, です\\; 改行\\nあり" in unfolded
     assert f"UID:event-{world['event'].id}@localhost" in unfolded
 
@@ -67,7 +68,7 @@ def test_officer_creates_and_edits_an_event(client, users, world):
     response = client.post_form("/events/new", data)
     assert response.status_code == 302
     event = db.session.query(Event).filter_by(title="冬の物産展").one()
-    assert event.starts_at == datetime(2026, 12, 20, 1, 0)  # entered in Japan time, stored UTC
+    assert event.starts_at == datetime(2026, 12, 20, 10, 0)  # Japan time, as entered
     assert event.posting_id == world["public"].id and event.municipality.code == "131156"
     data["title"] = "冬の物産展（改）"
     assert client.post_form(f"/events/{event.id}/edit", data).status_code == 302
