@@ -33,7 +33,7 @@ def deliver(once: bool, interval: float, escalate_every: float):
             if time.monotonic() - last_housekeeping >= escalate_every:
                 last_housekeeping = time.monotonic()
                 escalated = messaging.escalate()
-                digests = outbox.send_digests(min_interval_hours=24)
+                digests = outbox.send_digests(min_interval_hours=23) if _digest_hour() else 0
                 if escalated or digests:
                     click.echo(f"{len(escalated)} thread(s) escalated, {digests} digest(s) queued.")
             report = outbox.deliver_due()
@@ -45,6 +45,15 @@ def deliver(once: bool, interval: float, escalate_every: float):
         finally:
             db.session.remove()
         time.sleep(interval)
+
+
+def _digest_hour() -> bool:
+    """The loop sends the daily digest from 08:00 Japan time (each user at most once a day)."""
+    from datetime import UTC, datetime
+
+    from app.services.workdays import JST
+
+    return datetime.now(UTC).astimezone(JST).hour >= int(current_app.config.get("DIGEST_HOUR_JST", 8))
 
 
 @mail_cli.command("escalate")

@@ -113,6 +113,7 @@ def posting_form(posting_id: int):
 
 
 @bp.route("/m/<code>", methods=["GET", "POST"])
+@bp.route("/desk/<code>", methods=["GET", "POST"])  # the municipality page links here
 @limit_by_address
 @limit_by_sender
 def municipality_form(code: str):

@@ -218,3 +218,22 @@ def test_forwarded_thread_stays_unread_for_the_officer(client, users, desk):
     db.session.refresh(thread)
     assert thread.status == "new"
     assert messaging.unread_count(member) == 0 and messaging.unread_count(officer) == 1
+
+
+def test_official_sender_is_prefilled_and_linked(client, users, postings):
+    writer = users.officer("011002", name="札幌 職員")
+    posting = postings(code="131041", officer=users.officer("131041").officer)
+    client.login(writer.email)
+    page = client.get(f"/contact/postings/{posting.id}").get_data(as_text=True)
+    assert 'value="札幌 職員"' in page and "札幌市" in page and writer.email in page
+    response = client.post_form(f"/contact/postings/{posting.id}", {
+        "name": "札幌 職員", "email": writer.email, "organisation": "北海道札幌市",
+        "body": "連携の相談です。", "website": ""})
+    assert response.status_code == 302
+    thread = db.session.scalar(select(Thread))
+    assert thread.sender_user_id == writer.id and thread.sender_organisation == "北海道札幌市"
+
+
+def test_desk_url_used_by_the_municipality_page(client, desk):
+    assert client.get("/contact/desk/131041").status_code == 200
+    assert desk("131041").name in client.get("/contact/desk/131041").get_data(as_text=True)
