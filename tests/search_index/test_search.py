@@ -102,3 +102,19 @@ def test_snippet_escapes_document_text(tmp_path):
 def test_suggest(engine):
     assert "災害時相互応援協定の締結" in engine.suggest("災害時")
     assert engine.suggest("商店")[0] == "商店街の活性化"
+
+
+def test_query_is_split_at_particles(engine):
+    # 11 has 商店街 and 活性化 apart ("商店街の店主も参加した活性化の取り組み"): the の in the
+    # query must not demand the bigrams 街の/の活.
+    assert set(ids(search(engine, "商店街の活性化"))) == {10, 11}
+
+
+def test_typed_term_outranks_synonym_only_match(tmp_path):
+    eng = SearchEngine(tmp_path)
+    eng.upsert([
+        make_doc(1, "災害対策の研修", "災害対策の基礎を学ぶ。", published_at=date(2025, 1, 1)),
+        make_doc(2, "防災の研修", "防災の基礎を学ぶ。", published_at=date(2020, 1, 1)),
+    ])
+    # Both match 防災 (災害対策 is a synonym); the newer one must not win over the term as typed.
+    assert ids(eng.search(SearchQuery(q="防災"))) == [2, 1]
