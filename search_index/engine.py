@@ -208,7 +208,7 @@ class SearchEngine:
         audience = self._audience_mask(view, query.audience)
         fixed = view.live & audience
         if query.municipality_code:
-            fixed &= values.get(MUNI_PREFIX + str(query.municipality_code), 0)
+            fixed &= view.term_mask("facets", MUNI_PREFIX + str(query.municipality_code))
         if query.date_from or query.date_to:
             lo = date_timestamp(query.date_from) if query.date_from else 1
             hi = date_timestamp(query.date_to, end=True) if query.date_to else 2**62

@@ -20,7 +20,7 @@ from whoosh.reading import TermNotFound
 
 from .analysis import WORD_PREFIX, WordTokenizer, bigrams, normalize
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
-from .schema import HEAD_SECTIONS, STORED_FIELDS, WORD_SECTIONS
+from .schema import HEAD_SECTIONS, MUNI_PREFIX, STORED_FIELDS, WORD_SECTIONS
 
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
 
@@ -172,7 +172,9 @@ class _SegmentData:
 
     def facet_masks(self) -> dict[str, int]:
         if self._facets is None:
+            # Municipality codes (~1,700 terms) are a filter, not a facet: looked up on demand.
             terms = [t.decode("utf-8") for t in self.reader.lexicon("facets")]
+            terms = [t for t in terms if not t.startswith(MUNI_PREFIX)]
             self._facets = {t: self.term_mask("facets", t) for t in terms}
         return self._facets
 
