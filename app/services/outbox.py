@@ -239,8 +239,8 @@ def send_digests(now: datetime | None = None, min_interval_hours: float = 0) -> 
         enqueue(user.email, f"【架け橋】お知らせのまとめ（{len(items)}件）", body,
                 reason="digest", user=user, secrets=secrets, force_immediate=True)
         for item in items:
-            item.sent_at = now
-            item.last_error = "digest"
+            item.sent_at = now  # delivered as part of the bundle
+            item.extra = {**(item.extra or {}), "in_digest": True}
         user.last_digest_at = now
         sent += 1
     db.session.commit()
