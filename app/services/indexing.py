@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 INDEXED_STATUSES = ("published", "archived")
 APPLY_LOCK = "app-apply.lock"
 BATCH = 500
+# Seconds a save waits for another writer before leaving its change queued (a rebuild or an
+# import can hold the index for minutes; `flask search sync` or the next save catches up).
+LOCK_WAIT = 2.0
 
 
 class _LockBusy(Exception):
@@ -49,7 +52,7 @@ def get_engine():
 
         engine = SearchEngine(
             current_app.config["SEARCH_INDEX_DIR"],
-            lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0),
+            lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", LOCK_WAIT),
         )
         current_app.extensions["search_engine"] = engine
     return engine
@@ -139,7 +142,7 @@ def apply_pending(limit: int = BATCH) -> int:
     Never raises: it runs after the posting was committed, so a failure here must not turn a
     successful save into an error page. Whatever is not applied stays queued.
     """
-    timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 5.0)
+    timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", LOCK_WAIT)
     try:
         with _apply_lock(timeout), Session(db.engine) as session:
             return _apply_batch(session, limit)
