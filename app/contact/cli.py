@@ -28,7 +28,8 @@ def deliver(once: bool, interval: float, escalate_every: float):
     click.echo(f"Mail worker: polling every {interval}s "
                f"(SMTP {current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']})")
     last_housekeeping = 0.0
-    while True:
+    stopping = _stop_on_sigterm()
+    while not stopping:
         try:
             if time.monotonic() - last_housekeeping >= escalate_every:
                 last_housekeeping = time.monotonic()
@@ -44,7 +45,29 @@ def deliver(once: bool, interval: float, escalate_every: float):
             click.echo(f"worker error: {exc}", err=True)
         finally:
             db.session.remove()
-        time.sleep(interval)
+        _sleep(interval, stopping)
+    click.echo("Mail worker stopped.")
+
+
+def _stop_on_sigterm() -> list:
+    """SIGTERM/SIGINT end the loop between batches, so a mail is never cut off mid-send
+    (which would leave it to be sent again after its lease)."""
+    import signal
+
+    stopping: list = []
+
+    def handler(_signum, _frame):
+        stopping.append(True)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    return stopping
+
+
+def _sleep(seconds: float, stopping: list) -> None:
+    end = time.monotonic() + seconds
+    while not stopping and time.monotonic() < end:
+        time.sleep(min(0.2, seconds))
 
 
 def _digest_hour() -> bool:
