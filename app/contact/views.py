@@ -54,7 +54,8 @@ def contact_values():
     def contact_unread_count() -> int:
         return messaging.unread_count(current_user)
 
-    return {"contact_unread_count": contact_unread_count}
+    return {"contact_unread_count": contact_unread_count,
+            "contact_available": messaging.ward_route_available}
 
 
 def _private(response):

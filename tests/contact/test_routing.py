@@ -237,3 +237,15 @@ def test_official_sender_is_prefilled_and_linked(client, users, postings):
 def test_desk_url_used_by_the_municipality_page(client, desk):
     assert client.get("/contact/desk/131041").status_code == 200
     assert desk("131041").name in client.get("/contact/desk/131041").get_data(as_text=True)
+
+
+def test_desk_link_partial(app, users, postings, muni):
+    from flask import render_template_string
+
+    with app.test_request_context():
+        render = lambda code: render_template_string(  # noqa: E731
+            '{% include "partials/contact_desk_link.html" %}', muni=muni(code))
+        assert "/contact/desk/131041" in render("131041")
+        assert render("012025").strip() == ""  # 函館市: nothing on the platform
+        postings(code="012025", officer=users.officer("012025").officer)
+        assert "/contact/desk/012025" in render("012025")
