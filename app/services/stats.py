@@ -37,15 +37,18 @@ def prefecture_counts(user) -> dict[str, int]:
 
 
 def shade_steps(counts: dict[str, int], steps: int = 4) -> list[tuple[int, int]]:
-    """Legend bins (low, high) for counts above zero; zero always has its own colour."""
-    top = max(counts.values(), default=0)
-    if top == 0:
+    """Legend bins (low, high) for counts above zero, split at quantiles so that one busy
+    prefecture (Tokyo) does not wash every other one out. Zero has its own colour."""
+    values = sorted(v for v in counts.values() if v > 0)
+    if not values:
         return []
-    size = max(1, -(-top // steps))  # ceiling division
+    cuts = sorted({values[min(len(values) - 1, (len(values) * i) // steps)] for i in range(1, steps)})
     bins, low = [], 1
-    while low <= top:
-        bins.append((low, min(low + size - 1, top)))
-        low += size
+    for cut in cuts:
+        if cut >= low and cut < values[-1]:
+            bins.append((low, cut))
+            low = cut + 1
+    bins.append((low, values[-1]))
     return bins
 
 
