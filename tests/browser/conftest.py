@@ -6,7 +6,6 @@ once per session from the demo data. Playwright never downloads a browser: it la
 """
 
 import os
-import shutil
 import sqlite3
 import threading
 from contextlib import closing
@@ -79,7 +78,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    # Files are overwritten, never the folder removed: other runs may be writing there too.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
