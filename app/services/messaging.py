@@ -138,6 +138,8 @@ def contact_municipality(municipality: Municipality | None, sender: Sender, subj
                          body: str) -> Thread:
     """A message "to the ward": a special ward's desk, the central desk (municipality None),
     or elsewhere the officer of the municipality's latest posting."""
+    if not subject.strip():
+        subject = f"{municipality.display_name if municipality else '特別区 全体窓口'}へのお問い合わせ"
     if municipality is None:
         thread = _new_thread(subject, sender, body, municipality_id=None)
         thread.desk = desk_for(None)

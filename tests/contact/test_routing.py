@@ -249,3 +249,10 @@ def test_desk_link_partial(app, users, postings, muni):
         assert render("012025").strip() == ""  # 函館市: nothing on the platform
         postings(code="012025", officer=users.officer("012025").officer)
         assert "/contact/desk/012025" in render("012025")
+
+
+def test_messages_without_subject_get_one(users, desk):
+    central = messaging.contact_municipality(None, RESIDENT, "", "全体への質問")
+    assert central.subject == "特別区 全体窓口へのお問い合わせ" and central.desk.is_central
+    ward = messaging.contact_municipality(desk("131041").municipality, RESIDENT, " ", "区への質問")
+    assert ward.subject == "新宿区へのお問い合わせ"
