@@ -1,5 +1,6 @@
 """The index follows the database: after commit, on archive/delete, after failures, rebuilds."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,28 @@ def test_documents_are_built_without_n_plus_1_queries(postings):
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(docs) == 12 and docs[0]["partner_names"] == ["輪島市", "長野市"]
     assert len(statements) <= 8, statements
+
+
+def test_a_posting_saved_and_archived_through_the_pages_follows_in_search(client, users):
+    client.login(users.officer("131041").email)
+    form = {
+        "title": "区民農園で始めた収穫体験の交流", "summary": "子ども向けの収穫体験を共同で開催しました。",
+        "body": "区と町の職員が一緒に企画しました。", "categories": ["A-4"], "fields": "農業",
+        "partners": "輪島市", "officer": "0", "contact_name": "佐藤 涼",
+        "contact_email": "ryo.sato@shinjuku.example.jp", "contact_department": "地域振興課",
+        "contact_title": "主事", "contact_phone": "", "status": "published", "visibility": "public",
+        "period_start": "2024-04", "period_end": "", "activities": "年3回の収穫体験",
+        "outcomes": "延べ120人が参加", "challenges": "",
+    }
+    response = client.post_form("/postings/new/cases", form)
+    assert response.status_code == 302, re.findall(r"field-error[^>]*>([^<]+)", response.get_data(as_text=True))
+    client.logout()
+    html = client.get("/search/?q=収穫体験").get_data(as_text=True)
+    assert response.headers["Location"] in html and "<mark>収穫体験</mark>" in html
+
+    client.login(users.officer("131041").email)
+    posting_url = response.headers["Location"]
+    archived = client.post_form(f"{posting_url}/archive", token_from=posting_url)
+    assert archived.status_code == 302
+    client.logout()
+    assert posting_url not in client.get("/search/?q=収穫体験").get_data(as_text=True)
