@@ -57,13 +57,18 @@ def ms(values: list[float]) -> str:
     return f"p50 {pct(values, 50) * 1000:7.1f} ms  p95 {pct(values, 95) * 1000:7.1f} ms"
 
 
+CPU = []  # CPU seconds per query of the last run_mix, next to the wall-clock figures
+
+
 def run_mix(fn, rounds: int) -> list[float]:
     times = []
+    CPU.clear()
     for _ in range(rounds):
         for q in QUERY_MIX:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn(q)
             times.append(time.perf_counter() - t)
+            CPU.append(time.process_time() - c)
     return times
 
 
@@ -79,16 +84,19 @@ def bench_size(n: int, rounds: int, procs: int, skip_fts: bool) -> None:
     path = OUT / f"speed-{n}"
     shutil.rmtree(path, ignore_errors=True)
     engine = SearchEngine(path)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     engine.rebuild(docs, procs=procs)
-    build = time.perf_counter() - t
-    print(f"index build         {build:8.1f} s   ({n / build:,.0f} postings/s, procs={procs})", flush=True)
+    build, cpu = time.perf_counter() - t, time.process_time() - c
+    # CPU time as well as wall time: on a shared machine the wall time includes waiting.
+    print(f"index build         {build:8.1f} s wall, {cpu:.1f} s CPU  "
+          f"({n / build:,.0f} postings/s wall, procs={procs})", flush=True)
 
     reader = SearchEngine(path)  # a fresh "worker": cold caches
     cold = run_mix(reader.search, 1)
+    cold_cpu = list(CPU)
     warm = run_mix(reader.search, rounds)
-    print(f"query cold (1st)    {ms(cold)}", flush=True)
-    print(f"query warm          {ms(warm)}   ({len(warm)} queries)", flush=True)
+    print(f"query cold (1st)    {ms(cold)}   CPU {ms(cold_cpu)}", flush=True)
+    print(f"query warm          {ms(warm)}   CPU {ms(CPU)}   ({len(warm)} queries)", flush=True)
 
     saves, after = [], []
     for i in range(5):
@@ -117,7 +125,8 @@ def bench_size(n: int, rounds: int, procs: int, skip_fts: bool) -> None:
             return fts.search(q.q, limit=q.page * q.per_page, filters=filters)
 
         run_mix(fts_search, 1)
-        print(f"FTS5 query          {ms(run_mix(fts_search, max(1, rounds // 2)))}", flush=True)
+        wall = run_mix(fts_search, max(1, rounds // 2))
+        print(f"FTS5 query          {ms(wall)}   CPU {ms(CPU)}", flush=True)
     print(f"peak RSS so far     {peak_rss_mb():8.0f} MB", flush=True)
 
 
