@@ -94,6 +94,7 @@ def _submit(form, send, **context):
             try:
                 send(_sender(form), form.subject.data or "", form.body.data)
             except ContactError as exc:
+                db.session.rollback()  # nothing half-made survives a refusal
                 return _render_form(form, 400, error=str(exc), **context)
             return redirect(url_for("contact.sent"))
         # Invalid input (or CSRF): nothing is stored; say why, field by field.
@@ -215,8 +216,10 @@ def _act(thread: Thread, action, form_name: str, form, success: str):
     try:
         action()
     except NotAllowed:
+        db.session.rollback()
         abort(403)
     except ContactError as exc:
+        db.session.rollback()
         return _thread_page(thread, 400, error=str(exc), **{form_name: form})
     flash(success, "success")
     return redirect(url_for("contact.thread", thread_id=thread.id))
@@ -300,6 +303,7 @@ def sender_thread(token: str):
             try:
                 messaging.sender_reply(thread, form.body.data)
             except ContactError as exc:
+                db.session.rollback()
                 error, status_code = str(exc), 400
             else:
                 flash("送信しました。担当者からの返信はメールでお知らせします。", "success")

@@ -102,3 +102,28 @@ def test_settings_page_changes_notify_mode(client, users):
     assert user.notify_mode == "digest"
     bad = client.post_form("/contact/settings", {"notify_mode": "sometimes"})
     assert bad.status_code == 400
+
+
+def test_reply_errors_are_clear_and_store_nothing(client, new_client, users, postings):
+    from app.services import messaging
+    from app.services.messaging import Sender
+
+    officer = users.officer("131041")
+    thread = messaging.contact_posting(postings(officer=officer.officer), Sender("住民", "r@example.com"), "", "質問")
+    token = messaging.issue_sender_link(thread)
+    db.session.commit()
+    client.login(officer.email)
+    page = f"/contact/threads/{thread.id}"
+    for body, message in (("", "返信を入力してください。"), ("<i>x</i>", "HTMLタグは使えません"),
+                          ("あ" * 5001, "5000文字以内")):
+        response = client.post_form(f"{page}/reply", {"body": body}, token_from=page)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert len(thread.messages) == 1 and db.session.scalar(select(func.count(OutboxMail.id))) == 1
+
+    messaging.set_status(thread, officer, "closed")
+    sender = new_client()
+    response = sender.post_form(f"/contact/t/{token}", {"body": "まだ質問があります"})
+    assert response.status_code == 400
+    assert "このお問い合わせは完了しています" in response.get_data(as_text=True)
+    db.session.refresh(thread)
+    assert len(thread.messages) == 1
