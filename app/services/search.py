@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,11 +26,11 @@ log = logging.getLogger(__name__)
 
 FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year")
 FACET_LABELS = {
-    "kind": "種類", "category": "カテゴリ", "prefecture": "都道府県", "region": "地域",
-    "field": "分野", "status": "状態", "year": "公開年",
+    "kind": _l("種類"), "category": _l("カテゴリ"), "prefecture": _l("都道府県"), "region": _l("地域"),
+    "field": _l("分野"), "status": _l("状態"), "year": _l("公開年"),
 }
 SEARCH_STATUSES = ("published", "archived")  # the index holds no drafts
-SORTS = {"relevance": "関連度順", "newest": "新しい順"}
+SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
 
 
 @dataclass(frozen=True)
@@ -215,14 +217,15 @@ def relaxations(user, params: SearchParams) -> list[Relaxation]:
     out = []
     for name, value in params.active_filters():
         relaxed = params.without(name)
-        out.append(Relaxation(f"{FACET_LABELS[name]}「{value_label(name, value)}」の絞り込みを外す",
-                              relaxed, count(user, relaxed)))
+        label = _("%(facet)s「%(value)s」の絞り込みを外す", facet=FACET_LABELS[name],
+                  value=value_label(name, value))
+        out.append(Relaxation(label, relaxed, count(user, relaxed)))
     words = params.q.split()
     if len(words) > 1:
         for word in dict.fromkeys(words):
             relaxed = replace(params, q=" ".join(w for w in words if w != word), page=1)
-            out.append(Relaxation(f"「{word}」を除いて検索する", relaxed, count(user, relaxed)))
+            out.append(Relaxation(_("「%(word)s」を除いて検索する", word=word), relaxed, count(user, relaxed)))
     if params.q and len(params.active_filters()) > 1:
         relaxed = SearchParams(q=params.q, sort=params.sort, per_page=params.per_page)
-        out.append(Relaxation("すべての絞り込みを外す", relaxed, count(user, relaxed)))
+        out.append(Relaxation(_("すべての絞り込みを外す"), relaxed, count(user, relaxed)))
     return [r for r in out if r.count]
