@@ -21,6 +21,8 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
@@ -106,11 +108,21 @@ def document_for(posting: Posting) -> dict:
 
 def queue(posting_id: int) -> None:
     """Record (in the caller's transaction) that the index must catch up with this posting."""
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        # An upsert: two workers saving the same posting at once must not collide on the key.
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = insert(IndexQueue).values(posting_id=posting_id, queued_at=now, attempts=0)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=[IndexQueue.posting_id], set_={"queued_at": now}
+        ))
+        return
     row = db.session.get(IndexQueue, posting_id)
     if row is None:
-        db.session.add(IndexQueue(posting_id=posting_id))
+        db.session.add(IndexQueue(posting_id=posting_id, queued_at=now))
     else:
-        row.queued_at = utcnow()
+        row.queued_at = now
 
 
 @contextlib.contextmanager

@@ -207,3 +207,15 @@ def test_a_posting_saved_and_archived_through_the_pages_follows_in_search(client
     assert archived.status_code == 302
     client.logout()
     assert posting_url not in client.get("/search/?q=収穫体験").get_data(as_text=True)
+
+
+def test_queueing_the_same_posting_twice_keeps_one_newer_row(postings):
+    posting = postings(title="二重の保存")
+    indexing.queue(posting.id)
+    db.session.commit()
+    first = db.session.scalar(select(IndexQueue.queued_at).where(IndexQueue.posting_id == posting.id))
+    indexing.queue(posting.id)
+    db.session.commit()
+    rows = db.session.execute(select(IndexQueue.queued_at).where(IndexQueue.posting_id == posting.id)).all()
+    assert len(rows) == 1 and rows[0][0] >= first
+    assert indexing.sync() == 0 and find_ids("二重の保存") == [posting.id]
