@@ -41,20 +41,39 @@ def here() -> str:
 
 
 WEEKDAYS = "月火水木金土日"
+EN_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+
+
+def _day(value, with_year: bool = True) -> str:
+    if locale() == "en":
+        year = f" {value.year}" if with_year else ""
+        return f"{EN_WEEKDAYS[value.weekday()]} {value.day} {EN_MONTHS[value.month - 1][:3]}{year}"
+    year = f"{value.year}年" if with_year else ""
+    return f"{year}{value.month}月{value.day}日（{WEEKDAYS[value.weekday()]}）"
 
 
 def event_when(start, end=None) -> str:
     """Event times are naive Japan time: shown as they are, with the weekday."""
-    text = f"{start.year}年{start.month}月{start.day}日（{WEEKDAYS[start.weekday()]}） {start:%H:%M}"
+    text = f"{_day(start)} {start:%H:%M}"
     if end is None:
         return text
     if end.date() == start.date():
         return f"{text}〜{end:%H:%M}"
-    return f"{text}〜{end.month}月{end.day}日（{WEEKDAYS[end.weekday()]}） {end:%H:%M}"
+    return f"{text}〜{_day(end, with_year=False)} {end:%H:%M}"
+
+
+def month_label(value) -> str:
+    """「2026年12月」, or "December 2026" for English visitors."""
+    if locale() == "en":
+        return f"{EN_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.year}年{value.month}月"
 
 
 def register(bp) -> None:
     bp.add_app_template_filter(event_when, "event_when")
+    bp.add_app_template_filter(month_label, "month_label")
 
     @bp.app_context_processor
     def public_helpers():
