@@ -111,6 +111,22 @@ def test_login(page, demo_site, screenshots):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("button", name="ログアウト").is_visible()
+    # The officials' event form, reached from the calendar.
+    page.goto(demo_site["url"] + "/events/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="イベントを登録する").click()
+    assert page.get_by_label("イベント名").is_visible() and page.get_by_label("開始日時").is_visible()
+    _check(page, screenshots, "event-form", phone_axe=False)
+
+
+@pytest.mark.parametrize("path,name", [
+    ("/municipalities", "municipalities"),
+    ("/municipalities/exchanges", "exchanges"),
+    ("/events/list", "events-list"),
+])
+def test_lists(page, demo_site, screenshots, path, name):
+    page.goto(demo_site["url"] + path)
+    _check(page, screenshots, name, phone_axe=False)
 
 
 def test_event_detail_and_ics(page, demo_site, screenshots):
