@@ -57,3 +57,9 @@ def test_story_page_has_ogp_and_print_stylesheet(client, world):
     assert '<meta name="twitter:card" content="summary">' in html
     assert 'href="/static/css/print.css" media="print"' in html
     assert "/contact/desk/131156" in html  # the ward's desk
+
+
+def test_list_pages_offer_their_own_feed(client, world):
+    html = client.get("/postings/cases/?category=B-5").get_data(as_text=True)
+    assert 'href="/feeds/postings.atom?kind=case_study&amp;category=B-5"' in html
+    assert _titles(client.get("/feeds/postings.atom?kind=case_study&category=B-5")) == ["公開の交流物語"]
