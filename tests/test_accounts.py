@@ -99,3 +99,11 @@ def test_admin_creates_accounts_from_the_page_and_cli(client, users, runner, app
                                  "--desk", "central", "--password", "a-long-password"])
     assert result.exit_code == 0, result.output
     assert "Created liaison cli@example.jp" in result.output
+
+
+def test_admin_dashboard_shows_matches_and_reply_figures(client, users, postings):
+    postings("partnership_request", details={"sought": "x", "request_status": "matched"})
+    client.login(users.admin().email)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "成立した連携の募集</th><td>1件" in html
+    assert "初回返信までの時間（中央値）" in html

@@ -8,8 +8,8 @@ from app import permissions
 from app.admin import bp
 from app.admin.forms import CreateUserForm
 from app.extensions import db
-from app.models import Desk, Municipality, Posting, User
-from app.services import accounts, indexing
+from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, User
+from app.services import accounts, indexing, messaging, outbox
 
 
 @bp.before_request
@@ -26,6 +26,13 @@ def dashboard():
         by_kind=by_kind,
         users=db.session.scalar(select(func.count(User.id))),
         pending_index=indexing.pending_count(),
+        # What municipalities want measured: matches made and answers given, not page views.
+        matched=db.session.scalar(
+            select(func.count(PartnershipRequest.id)).where(PartnershipRequest.request_status == "matched")
+        ),
+        threads=db.session.scalar(select(func.count(Thread.id))),
+        contact=messaging.reply_stats(),
+        outbox_pending=outbox.pending_count(),
     )
 
 
