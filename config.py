@@ -29,6 +29,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Empty means "<instance>/search_index", set in create_app.
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+    # How long a save waits for the index's single writer before leaving the change queued.
+    SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
 
     # Outgoing mail (notifications go through the outbox table, see app/services/outbox.py).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")

@@ -163,3 +163,20 @@ def test_municipality_page_lists_postings_and_partners(client, postings):
     html = client.get("/m/172049").get_data(as_text=True)
     assert "輪島市との交流" in html and "新宿区" in html
     assert client.get("/m/999999").status_code == 404
+
+
+def test_a_tag_inserted_meanwhile_by_another_process_is_reused(app):
+    """Two saves with the same new tag at once: the second finds the first one's row."""
+    from sqlalchemy import text
+
+    from app.models import Tag
+    from app.services.postings import tags_for
+
+    # Simulate the other process: the row appears after our lookup found nothing.
+    db.session.execute(text("insert into tags (name) values ('新しいタグ')"))
+    from app.services import postings as service
+
+    tag = service._new_tag("新しいタグ")
+    assert tag.id is not None
+    assert db.session.scalar(select(Tag).where(Tag.name == "新しいタグ")).id == tag.id
+    assert [t.name for t in tags_for(["新しいタグ", "防災"])] == ["新しいタグ", "防災"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app import permissions
 from app.extensions import db
@@ -90,14 +91,18 @@ def tags_for(names: list[str]) -> list[Tag]:
     if not cleaned:
         return []
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(cleaned)))}
-    tags = []
-    for name in cleaned:
-        tag = existing.get(name)
-        if tag is None:
+    return [existing.get(name) or _new_tag(name) for name in cleaned]
+
+
+def _new_tag(name: str) -> Tag:
+    """Insert a tag in a savepoint: if another process inserted it first, use theirs."""
+    try:
+        with db.session.begin_nested():
             tag = Tag(name=name)
             db.session.add(tag)
-        tags.append(tag)
-    return tags
+        return tag
+    except IntegrityError:
+        return db.session.scalar(select(Tag).where(Tag.name == name))
 
 
 def apply_input(posting: Posting, data: PostingInput) -> Posting:
