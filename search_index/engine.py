@@ -184,6 +184,17 @@ class SearchEngine:
             log.warning("search index unreadable: %r", e)
             return 0
 
+    def warm(self) -> None:
+        """Optional: load this process's caches (facet masks, newest-first order) so that the
+        first searches of a fresh worker do not pay for them. Safe to call at any time."""
+        try:
+            build_plan(parse("準備"), self._words)  # loads the tokenizer dictionaries
+            view = self._reader_store().view()
+            view.facet_values()
+            view.newest(view.live, 1, view.live.bit_count())
+        except Exception as e:
+            log.warning("search index warm-up failed: %r", e)
+
     def _audience_mask(self, view, audience: str) -> int:
         values = view.facet_values()
         if audience == "official":

@@ -136,3 +136,11 @@ def test_missing_index_dir_is_created(tmp_path):
     eng = SearchEngine(tmp_path / "new" / "index")
     assert eng.healthy() and eng.doc_count() == 0
     assert eng.search(SearchQuery(q="何か")).total == 0
+
+
+def test_warm_is_harmless(tmp_path):
+    eng = SearchEngine(tmp_path)
+    eng.warm()  # empty index
+    eng.upsert(corpus())
+    eng.warm()
+    assert eng.search(SearchQuery(q="空き家")).total == 1
