@@ -1,9 +1,10 @@
 from datetime import date
 
 import pytest
-from conftest import ids, make_doc
 
 from search_index import SearchEngine, SearchQuery
+
+from .helpers import ids, make_doc
 
 
 def search(engine, q="", **kw):

@@ -1,7 +1,8 @@
 import pytest
-from conftest import corpus, ids, make_doc
 
 from search_index import SearchEngine, SearchQuery
+
+from .helpers import corpus, ids, make_doc
 
 SECRET = "極秘連絡網"
 

@@ -2,9 +2,10 @@ import multiprocessing as mp
 import threading
 
 import pytest
-from conftest import corpus, ids, make_doc
 
 from search_index import IndexWriteError, SearchEngine, SearchQuery
+
+from .helpers import corpus, ids, make_doc
 
 
 def snapshot(eng):
