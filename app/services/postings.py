@@ -7,7 +7,7 @@ that depend on who acts and on the database live here.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
@@ -95,13 +95,15 @@ def tags_for(names: list[str]) -> list[Tag]:
 
 
 def _new_tag(name: str) -> Tag:
-    """Insert a tag in a savepoint: if another process inserted it first, use theirs."""
+    """Insert a tag under a savepoint of its own (Core, so the half-built posting is not
+    flushed): if another process inserted the same tag first, use theirs."""
+    connection = db.session.connection()
     try:
-        with db.session.begin_nested():
-            tag = Tag(name=name)
-            db.session.add(tag)
-        return tag
+        with connection.begin_nested():
+            connection.execute(insert(Tag).values(name=name))
     except IntegrityError:
+        pass
+    with db.session.no_autoflush:
         return db.session.scalar(select(Tag).where(Tag.name == name))
 
 
