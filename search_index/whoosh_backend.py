@@ -376,6 +376,9 @@ class WhooshStore:
     def check(self) -> None:
         """Raise if the index cannot be read (used by SearchEngine.healthy)."""
         ix = whoosh_index.open_dir(self.path)
+        # An index written by an older version of this package needs a rebuild.
+        if set(ix.schema.names()) != set(build_schema(self.tokenizer).names()):
+            raise ValueError("index schema differs from this version: rebuild needed")
         with ix.searcher() as s:
             s.doc_count()
             reader = s.reader()
