@@ -72,12 +72,14 @@ class Config:
     # Werkzeug's default password hash; tests lower the cost for speed only.
     PASSWORD_HASH_METHOD = "scrypt"
     SHOW_DEMO_ACCOUNTS = False
+    DEV_MAILBOX = False
     CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "")  # "" = app/security.py's
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
     SHOW_DEMO_ACCOUNTS = True
+    DEV_MAILBOX = True  # /contact/dev/mailbox shows what the dev SMTP sink received
 
 
 class TestingConfig(Config):

@@ -1,4 +1,4 @@
-"""Development-only mailbox pages over the dev SMTP sink's files (404 unless app.debug)."""
+"""Development-only mailbox pages over the dev SMTP sink's files (404 unless DEV_MAILBOX is on: development only)."""
 
 import re
 from email import policy
@@ -27,7 +27,8 @@ def _read(path: Path) -> dict:
 
 
 def _require_debug() -> None:
-    if not current_app.debug:
+    # A config flag rather than app.debug: `flask run` resets app.debug from FLASK_DEBUG.
+    if not current_app.config.get("DEV_MAILBOX"):
         abort(404)
 
 

@@ -27,7 +27,7 @@ MATRIX = {  # in request order: the link routes first, as a reply issues a new l
     "settings":       [LOGIN, 200, 200, 200, 200, 200, 200],
     "officers":       [LOGIN, 403, 403, 200, 200, 200, 200],
     "handover":       [LOGIN, 403, 403, 200, 403, 200, 200],
-    "dev_mailbox":    [404, 404, 404, 404, 404, 404, 404],  # testing is not debug mode
+    "dev_mailbox":    [404, 404, 404, 404, 404, 404, 404],  # development only
 }
 
 

@@ -30,8 +30,8 @@ def test_sink_stores_files_and_page_lists_them(app, client, tmp_path):
     (path,) = (tmp_path / "mail").glob("*.eml")
 
     app.config["DEV_MAIL_DIR"] = str(tmp_path / "mail")
-    assert client.get("/contact/dev/mailbox").status_code == 404  # not in debug mode
-    app.debug = True
+    assert client.get("/contact/dev/mailbox").status_code == 404  # not in development
+    app.config["DEV_MAILBOX"] = True
     try:
         listing = client.get("/contact/dev/mailbox").get_data(as_text=True)
         assert "【架け橋】返信: テスト" in listing and "hanako@example.com" in listing
@@ -39,4 +39,4 @@ def test_sink_stores_files_and_page_lists_them(app, client, tmp_path):
         assert "本文です &lt;script&gt;x&lt;/script&gt;" in page
         assert client.get("/contact/dev/mailbox/..%2Fsecret.eml").status_code == 404
     finally:
-        app.debug = False
+        app.config["DEV_MAILBOX"] = False
