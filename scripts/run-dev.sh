@@ -5,6 +5,8 @@ set -euo pipefail
 HOST="${1:-127.0.0.1}"
 PORT="${2:-5000}"
 BIN=".venv/bin"
+# Links in e-mails point at this server unless SITE_URL says otherwise.
+export SITE_URL="${SITE_URL:-http://${HOST}:${PORT}}"
 pids=()
 cleanup() { for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
