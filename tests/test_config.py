@@ -41,3 +41,16 @@ def test_session_cookie_is_httponly_and_samesite(client, users):
     response = client.post_form("/accounts/login", {"email": "taro@example.jp", "password": "correct horse battery"})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_unexpected_errors_get_the_japanese_500_page(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "サーバーで問題が発生しました" in html and "RuntimeError" not in html
