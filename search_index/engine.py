@@ -105,6 +105,16 @@ class SearchEngine:
             raise OSError(f"bad index pointer {name!r}")
         return self.root / name
 
+    def _previous_generation(self) -> Path | None:
+        """The live directory, or None when there is none or the pointer is unreadable (a
+        rebuild replaces a garbled pointer rather than failing on it)."""
+        try:
+            return self._live_path()
+        except (OSError, ValueError) as e:  # missing, unreadable, garbled (UnicodeDecodeError)
+            if (self.root / POINTER).exists():
+                log.warning("index pointer at %s unreadable, replacing it: %r", self.root, e)
+            return None
+
     def _reader_store(self) -> WhooshStore:
         """Cached store for reading; reopened when rebuild() swapped the pointer."""
         st = os.stat(self.root / POINTER)
@@ -151,7 +161,7 @@ class SearchEngine:
                 count = WhooshStore(str(path), self.tokenizer).bulk_load(
                     (prepare(d) for d in docs), procs=procs
                 )
-                previous = self._live_path() if (self.root / POINTER).exists() else None
+                previous = self._previous_generation()
                 self._swap_in(path)
             except Exception as e:
                 if path is not None:

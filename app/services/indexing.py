@@ -15,6 +15,7 @@ import fcntl
 import logging
 import os
 import random
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,13 +300,16 @@ def ensure_index() -> int | None:
 
 def _rebuild_broken() -> int:
     reset_engine()  # a removed directory needs a fresh engine, which recreates it
-    try:
-        return rebuild()
-    except Exception:
-        # Too damaged to rebuild in place (e.g. a garbled pointer file): move it aside.
-        root = Path(current_app.config["SEARCH_INDEX_DIR"])
-        aside = root.with_name(f"{root.name}.broken-{time.time_ns():x}")
-        log.warning("Search index at %s unusable; moved to %s and rebuilt", root, aside)
-        os.replace(root, aside)
-        reset_engine()
-        return rebuild()
+    count = rebuild()  # also replaces a garbled pointer file
+    _remove_broken_leftovers()
+    return count
+
+
+def _remove_broken_leftovers() -> None:
+    """Earlier versions moved an unusable index aside to `<dir>.broken-<hex>` and never
+    removed it; those copies are of no use (the index is rebuilt from the database)."""
+    root = Path(current_app.config["SEARCH_INDEX_DIR"])
+    for aside in root.parent.glob(f"{root.name}.broken-*"):
+        if aside.is_dir():
+            log.info("Removing old broken search index %s", aside)
+            shutil.rmtree(aside, ignore_errors=True)

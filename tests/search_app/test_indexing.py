@@ -147,10 +147,13 @@ def test_sync_detects_and_rebuilds_a_missing_or_corrupt_index(postings, runner, 
             f.write_bytes(b"not a whoosh file")
     else:
         (root / "CURRENT").write_text("../../elsewhere")
+    leftover = root.with_name(f"{root.name}.broken-18f0a")  # moved aside by an older version
+    (leftover / "ix-old").mkdir(parents=True)
     result = runner.invoke(args=["search", "sync"])
     assert result.exit_code == 0, result.output
     assert "rebuilt with 1 postings" in result.output
     assert find_ids("広域避難") == [posting.id]
+    assert not list(root.parent.glob(f"{root.name}.broken-*"))  # nothing moved aside, old copies gone
     status = runner.invoke(args=["search", "status"])
     assert "healthy:    yes" in status.output and "documents:  1" in status.output
 

@@ -145,3 +145,19 @@ def test_warm_is_harmless(tmp_path):
     eng.upsert(corpus())
     eng.warm()
     assert eng.search(SearchQuery(q="空き家")).total == 1
+
+
+@pytest.mark.parametrize(
+    "pointer", [b"../../elsewhere", b"\xff\xfe\x00garbage", b"", b"   \n", b"ix-never-written", b".hidden"]
+)
+def test_rebuild_replaces_a_garbled_pointer(tmp_path, pointer):
+    eng = SearchEngine(tmp_path)
+    eng.upsert(corpus())
+    (tmp_path / "CURRENT").write_bytes(pointer)
+    assert not eng.healthy()
+    assert eng.search(SearchQuery(q="空き家")).total == 0  # degrades, does not raise
+    assert eng.rebuild(corpus()) == 12
+    assert eng.healthy() and ids(eng.search(SearchQuery(q="空き家"))) == [1]
+    assert SearchEngine(tmp_path).search(SearchQuery(q="空き家")).total == 1
+    # The unreachable old generation is cleaned up; only the new one is left.
+    assert [p.name for p in tmp_path.glob("ix-*")] == [(tmp_path / "CURRENT").read_text()]
