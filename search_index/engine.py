@@ -63,6 +63,7 @@ class SearchEngine:
     def _write_lock(self, timeout: float | None = None):
         timeout = self.lock_timeout if timeout is None else timeout
         try:
+            self.root.mkdir(parents=True, exist_ok=True)  # it may have been removed since __init__
             fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
             raise IndexWriteError(f"cannot open index lock: {e}") from e
@@ -120,7 +121,9 @@ class SearchEngine:
         st = os.stat(self.root / POINTER)
         key = (st.st_ino, st.st_mtime_ns, st.st_size)
         with self._open_lock:
-            if self._store is None or key != self._pointer_key:
+            # The pointer's stat can repeat after the directory was removed and recreated
+            # (inode reuse, coarse timestamps): a vanished store directory also reopens.
+            if self._store is None or key != self._pointer_key or not os.path.isdir(self._store.path):
                 path = self._live_path()
                 if self._store is None or self._store.path != str(path):
                     self._store = WhooshStore(str(path), self.tokenizer)
@@ -132,6 +135,10 @@ class SearchEngine:
     def _write(self, upserts: list[dict], deletes: list[int]) -> None:
         with self._write_lock():
             try:
+                if not (self.root / POINTER).exists():
+                    # The index directory was removed after this engine was created: start an
+                    # empty index, as __init__ does (healthy() is True, doc_count() tells).
+                    self._swap_in(self._new_generation())
                 store = WhooshStore(str(self._live_path()), self.tokenizer)
                 store.write(upserts, deletes, timeout=self.lock_timeout)
             except Exception as e:  # Whoosh LockError, OSError, corrupt index…

@@ -61,11 +61,6 @@ def get_engine():
     return engine
 
 
-def reset_engine() -> None:
-    """Forget the cached engine (its directory was removed or replaced)."""
-    current_app.extensions.pop("search_engine", None)
-
-
 def _with_relations(stmt):
     # Everything document_for touches, loaded in a handful of queries per batch (no N+1).
     return stmt.options(
@@ -291,18 +286,13 @@ def ensure_index() -> int | None:
     the number of postings indexed by a rebuild, None when none was needed. Called by
     `flask search sync` (and so by `make run`)."""
     engine = get_engine()
+    _remove_broken_leftovers()
     if not engine.healthy():
-        return _rebuild_broken()
+        # rebuild() recreates a removed directory and replaces a garbled pointer file.
+        return rebuild()
     if sync() == 0 and engine.doc_count() != indexable_count():
         return rebuild()
     return None
-
-
-def _rebuild_broken() -> int:
-    reset_engine()  # a removed directory needs a fresh engine, which recreates it
-    count = rebuild()  # also replaces a garbled pointer file
-    _remove_broken_leftovers()
-    return count
 
 
 def _remove_broken_leftovers() -> None:

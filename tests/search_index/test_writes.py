@@ -161,3 +161,27 @@ def test_rebuild_replaces_a_garbled_pointer(tmp_path, pointer):
     assert SearchEngine(tmp_path).search(SearchQuery(q="空き家")).total == 1
     # The unreachable old generation is cleaned up; only the new one is left.
     assert [p.name for p in tmp_path.glob("ix-*")] == [(tmp_path / "CURRENT").read_text()]
+
+
+def test_writes_and_rebuild_recreate_a_removed_index_dir(tmp_path):
+    import shutil
+
+    root = tmp_path / "index"
+    eng = SearchEngine(root)
+    eng.upsert(corpus())
+    assert eng.search(SearchQuery(q="空き家")).total == 1
+    shutil.rmtree(root)
+    assert eng.search(SearchQuery(q="空き家")).total == 0  # degrades, does not raise
+    assert not eng.healthy()
+    eng.upsert([make_doc(1, "再作成された索引の文書")])
+    assert eng.healthy() and eng.doc_count() == 1
+    assert ids(eng.search(SearchQuery(q="再作成"))) == [1]
+
+    shutil.rmtree(root)
+    eng.delete([1])
+    assert eng.healthy() and eng.doc_count() == 0
+
+    shutil.rmtree(root)
+    assert eng.rebuild(corpus()) == 12
+    assert eng.healthy() and ids(eng.search(SearchQuery(q="空き家"))) == [1]
+    assert SearchEngine(root).doc_count() == 12
