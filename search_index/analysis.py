@@ -245,3 +245,17 @@ def expansions(term: str) -> list[str]:
     if alias and normalize(alias[1]) not in alts:
         alts.append(normalize(alias[1]))
     return alts
+
+
+@lru_cache(maxsize=1)
+def display_spellings() -> dict[str, str]:
+    """normalised synonym or current municipality name -> its spelling in the data files
+    (normalising lower-cases IT, DX and folds full-width forms)."""
+    out: dict[str, str] = {}
+    for line in _data_lines("synonyms.txt"):
+        for t in line.split(","):
+            if t.strip():
+                out.setdefault(normalize(t.strip()), t.strip())
+    for _code, current in former_names().values():
+        out.setdefault(normalize(current), current)
+    return out

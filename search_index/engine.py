@@ -23,6 +23,7 @@ from .analysis import WordTokenizer, bigrams, normalize
 from .errors import IndexWriteError
 from .facets import facet_counts
 from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, build_plan, parse
+from .query import related_terms as _related_terms
 from .ranking import ranked
 from .schema import (
     FACET_PREFIX,
@@ -284,6 +285,12 @@ class SearchEngine:
             fields = {k: stored.get(k) for k in STORED_FIELDS}
             hits.append(Hit(id=int(stored["id"]), score=score, snippet=snippet, fields=fields))
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits, facets=facets)
+
+    def related_terms(self, q: str) -> list[str]:
+        """Other terms a search for `q` also matches (synonym-group members, the current name
+        of a former municipality name), in their original spelling, without the query's own
+        terms; for showing "related terms" next to results. Needs no index."""
+        return _related_terms(q or "")
 
     def suggest(self, prefix: str, audience: str = "public", limit: int = 8) -> list[str]:
         """Titles containing `prefix` (titles starting with it first, then newest), visible to

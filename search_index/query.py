@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from .analysis import WORD_PREFIX, WordTokenizer, bigrams, expansions, normalize
+from .analysis import WORD_PREFIX, WordTokenizer, bigrams, display_spellings, expansions, normalize
 
 FACET_NAMES = ("kind", "category", "prefecture", "region", "field", "status", "year")
 
@@ -112,6 +112,22 @@ def parse(q: str) -> ParsedQuery:
             groups.append([(text, is_phrase)])
         join_next = False
     return ParsedQuery(groups, excluded)
+
+
+def related_terms(q: str) -> list[str]:
+    """What the search also matches for the query's (non-phrase, non-excluded) terms: the
+    other members of their synonym groups and the current name of a former municipality name,
+    spelled as in the data files, without the terms as typed."""
+    parsed = parse(q)
+    typed = [(text, is_phrase) for group in parsed.groups for text, is_phrase in group]
+    own = {text for text, _ in typed}
+    spellings = display_spellings()
+    out: list[str] = []
+    for text, is_phrase in typed:
+        if is_phrase:
+            continue  # phrases are matched as written, never expanded
+        out.extend(spellings.get(alt, alt) for alt in expansions(text) if alt not in own)
+    return list(dict.fromkeys(out))
 
 
 def _words(chunk: str) -> list[tuple[str, bool, bool]]:

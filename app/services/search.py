@@ -8,7 +8,6 @@ the user may not see.
 import logging
 import math
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -170,38 +169,10 @@ def _facets(raw: dict, params: SearchParams) -> dict[str, list[FacetValue]]:
 def related_terms(q: str) -> list[str]:
     """Other members of the synonym groups of the query's words (the engine searches them too)."""
     try:
-        from search_index.analysis import expansions, normalize
-    except ImportError:  # not part of the engine's public interface: optional
+        return indexing.get_engine().related_terms(q)[:10]
+    except Exception:  # a nicety: never let it break the results page
+        log.exception("related terms failed")
         return []
-    display = _synonym_spellings()
-    out: list[str] = []
-    words = [w.lstrip("-") for w in q.split() if w not in ("OR", "|") and not w.startswith("-")]
-    for word in words:
-        norm = normalize(word)
-        for term in expansions(norm):
-            if term != norm:
-                out.append(display.get(term, term))
-    return list(dict.fromkeys(out))[:10]
-
-
-@lru_cache(maxsize=1)
-def _synonym_spellings() -> dict[str, str]:
-    """normalised term -> the spelling in the synonym list (normalising lower-cases IT, DX)."""
-    try:
-        from importlib import resources
-
-        from search_index.analysis import normalize
-
-        text = resources.files("search_index").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
-    except (ImportError, OSError):
-        return {}
-    out = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            for term in line.split(","):
-                if term.strip():
-                    out.setdefault(normalize(term.strip()), term.strip())
-    return out
 
 
 @dataclass

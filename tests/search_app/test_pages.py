@@ -106,3 +106,11 @@ def test_titles_are_escaped_and_only_the_snippet_carries_markup(client, postings
     html = client.get("/search/?q=交流").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "<img src=x>" not in html
     assert "&lt;script&gt;" in html and "<mark>交流</mark>" in html
+
+
+def test_related_terms_come_from_the_engine_in_their_own_spelling(demo):
+    client = demo.test_client()
+    html = client.get("/search/?q=ＩＴ").get_data(as_text=True)
+    assert "関連する言葉" in html and ">ICT</a>" in html and ">情報通信</a>" in html
+    html = client.get("/search/?q=" + '"防災協定"').get_data(as_text=True)
+    assert "関連する言葉" not in html  # a phrase is searched as written

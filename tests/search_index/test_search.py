@@ -119,3 +119,21 @@ def test_typed_term_outranks_synonym_only_match(tmp_path):
     ])
     # Both match 防災 (災害対策 is a synonym); the newer one must not win over the term as typed.
     assert ids(eng.search(SearchQuery(q="防災"))) == [2, 1]
+
+
+def test_related_terms_are_the_synonyms_searched_too_in_their_own_spelling(engine):
+    assert engine.related_terms("防災協定") == ["応援協定", "災害応援協定", "災害時相互応援協定", "相互応援協定"]
+    related = engine.related_terms("ｉｔ")
+    assert "ICT" in related and "情報通信" in related and "IT" not in related
+    assert "輪島市" in engine.related_terms("門前町")  # a former name: its current municipality
+    # The query's own terms are left out, also when a synonym of another term.
+    assert engine.related_terms("防災 OR 災害対策") == ["防災対策"]
+    assert engine.related_terms('"防災協定"') == []  # phrases are not expanded
+    assert engine.related_terms("-防災") == []  # nor excluded terms
+    assert engine.related_terms("商店街") == [] and engine.related_terms("") == []
+
+
+def test_related_terms_match_what_the_search_finds(engine):
+    # 防災協定 also finds a posting that only says 災害時相互応援協定.
+    assert "災害時相互応援協定" in engine.related_terms("防災協定")
+    assert 7 in ids(engine.search(SearchQuery(q="防災協定")))
