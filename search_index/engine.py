@@ -250,6 +250,7 @@ class SearchEngine:
             "region": query.region, "field": query.field,
             "status": query.status or "published",
             "year": str(query.year) if query.year else None,
+            "request_status": query.request_status,
         }
         filters = {
             f: values.get(FACET_PREFIX[f] + str(v), 0) for f, v in wanted.items() if v is not None

@@ -15,7 +15,7 @@ from datetime import date
 
 from .analysis import WORD_PREFIX, WordTokenizer, bigrams, display_spellings, expansions, normalize
 
-FACET_NAMES = ("kind", "category", "prefecture", "region", "field", "status", "year")
+FACET_NAMES = ("kind", "category", "prefecture", "region", "field", "status", "year", "request_status")
 
 
 @dataclass
@@ -28,6 +28,7 @@ class SearchQuery:
     field: str | None = None
     status: str | None = None  # None = published only
     year: int | None = None
+    request_status: str | None = None  # partnership requests: open | matched | closed
     date_from: date | None = None
     date_to: date | None = None
     municipality_code: str | None = None  # owner or partner

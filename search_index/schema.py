@@ -22,7 +22,12 @@ FACET_PREFIX = {
     "field": "field=",
     "status": "status=",
     "year": "year=",
+    "request_status": "req=",
 }
+# Version of what prepare() indexes. Bump it when documents get new terms (2: request_status):
+# an index written with another version is unhealthy, so the app rebuilds it.
+INDEX_FORMAT = "2"
+FORMAT_FILE = "FORMAT"
 VISIBILITY_PREFIX = "vis="
 MUNI_PREFIX = "muni="
 
@@ -95,6 +100,8 @@ def prepare(doc: dict) -> dict:
     terms += [FACET_PREFIX["field"] + _clean(f) for f in doc.get("fields") or []]
     terms.append(FACET_PREFIX["status"] + _clean(doc.get("status") or "published"))
     terms.append(VISIBILITY_PREFIX + _clean(doc.get("visibility") or "officials"))
+    if doc.get("request_status"):  # partnership requests only
+        terms.append(FACET_PREFIX["request_status"] + _clean(doc["request_status"]))
     if published is not None:
         terms.append(FACET_PREFIX["year"] + str(published.year))
     terms += [MUNI_PREFIX + _clean(c) for c in codes if c]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token
@@ -20,7 +21,14 @@ from whoosh.reading import TermNotFound
 
 from .analysis import WORD_PREFIX, WordTokenizer, bigrams, normalize
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
-from .schema import HEAD_SECTIONS, MUNI_PREFIX, STORED_FIELDS, WORD_SECTIONS
+from .schema import (
+    FORMAT_FILE,
+    HEAD_SECTIONS,
+    INDEX_FORMAT,
+    MUNI_PREFIX,
+    STORED_FIELDS,
+    WORD_SECTIONS,
+)
 
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
 
@@ -324,7 +332,9 @@ class WhooshStore:
 
     @staticmethod
     def create(path: str, tokenizer: str = "sudachi") -> None:
+        # FORMAT names what prepare() indexed (schema.INDEX_FORMAT), checked by check().
         whoosh_index.create_in(str(path), build_schema(tokenizer))
+        (Path(path) / FORMAT_FILE).write_text(INDEX_FORMAT, encoding="utf-8")
 
     def view(self) -> _View:
         """The view of the latest generation; refreshed when another writer committed."""
@@ -379,6 +389,9 @@ class WhooshStore:
         # An index written by an older version of this package needs a rebuild.
         if set(ix.schema.names()) != set(build_schema(self.tokenizer).names()):
             raise ValueError("index schema differs from this version: rebuild needed")
+        fmt = Path(self.path, FORMAT_FILE)
+        if not fmt.exists() or fmt.read_text(encoding="utf-8").strip() != INDEX_FORMAT:
+            raise ValueError("index written by another version of this package: rebuild needed")
         with ix.searcher() as s:
             s.doc_count()
             reader = s.reader()

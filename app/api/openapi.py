@@ -3,7 +3,7 @@
 from app.filters import CATEGORY_CODES
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
-from app.models.postings import KINDS
+from app.models.postings import KINDS, REQUEST_STATUSES
 from app.search.params import MAX_PER_PAGE, MAX_QUERY
 from app.services.search import FACETS, SEARCH_STATUSES, SORTS
 
@@ -41,6 +41,8 @@ def document(server_url: str) -> dict:
         _param("status", {"type": "string", "enum": list(SEARCH_STATUSES), "default": "published"},
                "公開状態。archived は自治体職員のログイン時のみ該当があります。"),
         _param("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "公開年"),
+        _param("request_status", {"type": "string", "enum": list(REQUEST_STATUSES)},
+               "連携の募集の状況（open: 募集中、matched: 成立、closed: 終了）。指定すると募集の投稿だけが該当します。"),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "並び順"),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "ページ番号"),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},

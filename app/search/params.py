@@ -4,7 +4,7 @@ message; under /api/ the error handler renders it as JSON)."""
 from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, text_arg
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
-from app.models.postings import KINDS
+from app.models.postings import KINDS, REQUEST_STATUSES
 from app.services.search import SEARCH_STATUSES, SORTS, SearchParams
 
 MAX_QUERY = 200
@@ -21,6 +21,7 @@ def search_params(per_page: int = 20) -> SearchParams:
         field=text_arg("field", "分野", 40) or None,
         status=choice_arg("status", SEARCH_STATUSES, "状態"),
         year=int_arg("year", "公開年", 1900, 2100),
+        request_status=choice_arg("request_status", REQUEST_STATUSES, "募集状況"),
         sort=choice_arg("sort", SORTS, "並び順") or "relevance",
         page=page_arg(),
         per_page=per_page,

@@ -17,16 +17,16 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.extensions import db
 from app.models import Category, Posting
-from app.models.postings import KINDS, STATUSES
+from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
 from app.services import indexing
 from app.services.postings import visible_postings
 
 log = logging.getLogger(__name__)
 
-FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year")
+FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year", "request_status")
 FACET_LABELS = {
     "kind": _l("種類"), "category": _l("カテゴリ"), "prefecture": _l("都道府県"), "region": _l("地域"),
-    "field": _l("分野"), "status": _l("状態"), "year": _l("公開年"),
+    "field": _l("分野"), "status": _l("状態"), "year": _l("公開年"), "request_status": _l("募集状況"),
 }
 SEARCH_STATUSES = ("published", "archived")  # the index holds no drafts
 SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
@@ -44,6 +44,7 @@ class SearchParams:
     field: str | None = None
     status: str | None = None
     year: int | None = None
+    request_status: str | None = None  # partnership requests: open | matched | closed
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -104,6 +105,7 @@ def _query(params: SearchParams, user):
     return SearchQuery(
         q=params.q, kind=params.kind, category=params.category, prefecture=params.prefecture,
         region=params.region, field=params.field, status=params.status, year=params.year,
+        request_status=params.request_status,
         audience=audience_for(user), sort=params.sort, page=params.page, per_page=params.per_page,
     )
 
@@ -152,6 +154,8 @@ def value_label(name: str, value: str) -> str:
         return STATUSES.get(value, value)
     if name == "year":
         return f"{value}年"
+    if name == "request_status":
+        return REQUEST_STATUSES.get(value, value)
     return value
 
 

@@ -29,7 +29,8 @@ def test_search_returns_the_documented_shape(client, sample):
     assert result["municipality"] == {"code": "131041", "name": "新宿区"}
     assert result["url"].endswith(f"/postings/{sample[0].id}") and result["url"].startswith("http")
     assert result["score"] > 0
-    assert set(body["facets"]) == {"kind", "category", "prefecture", "region", "field", "status", "year"}
+    assert set(body["facets"]) == {"kind", "category", "prefecture", "region", "field", "status", "year",
+                                   "request_status"}
     assert {"value": "石川県", "label": "石川県", "count": 1} in body["facets"]["prefecture"]
 
 
@@ -44,6 +45,7 @@ def test_search_filters_and_paginates(client, sample):
 @pytest.mark.parametrize("query", [
     "kind=unknown", "category=C-1", "region=火星", "prefecture=東京", "status=draft", "page=0", "page=-1",
     "page=abc", "page=1.5", "page=²", "per_page=0", "per_page=101", "per_page=ten", "year=20x4", "sort=random",
+    "request_status=pending", "request_status=募集中",
     "q=" + "あ" * 201,
 ])
 def test_bad_parameters_are_json_400s(client, query):
@@ -52,6 +54,26 @@ def test_bad_parameters_are_json_400s(client, query):
     assert response.is_json
     error = response.json["error"]
     assert error["code"] == 400 and error["message"] and "Bad Request" not in error["message"]
+
+
+def test_search_filters_and_counts_request_status(client, postings, sample):
+    from app.services.postings import set_request_status
+
+    wanted = postings(kind="partnership_request", title="防災訓練の連携先を募集",
+                      details={"sought": "合同訓練の相手", "request_status": "open"})
+    done = postings(kind="partnership_request", title="物産展の共催先を募集",
+                    details={"sought": "共催", "request_status": "open"})
+    set_request_status(done, "matched", actor=None)
+    body = client.get("/api/v1/search?request_status=open").json
+    assert [r["id"] for r in body["results"]] == [wanted.id]
+    assert body["facets"]["request_status"] == [
+        {"value": "matched", "label": "成立", "count": 1}, {"value": "open", "label": "募集中", "count": 1},
+    ]
+    body = client.get("/api/v1/search?q=募集&request_status=matched").json
+    assert [r["id"] for r in body["results"]] == [done.id]
+    assert client.get("/api/v1/search?request_status=closed").json["total"] == 0
+    message = client.get("/api/v1/search?request_status=pending").json["error"]["message"]
+    assert "募集状況" in message
 
 
 def test_posting_details_are_public_fields_only(client, sample):
@@ -90,7 +112,11 @@ def test_openapi_document_describes_both_paths(client):
     assert doc["openapi"].startswith("3.")
     assert {"/search", "/postings/{id}"} <= set(doc["paths"])
     params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
-    assert {"q", "kind", "category", "prefecture", "region", "field", "status", "page", "per_page"} <= params
+    assert {"q", "kind", "category", "prefecture", "region", "field", "status", "request_status", "page",
+            "per_page"} <= params
+    [req] = [p for p in doc["paths"]["/search"]["get"]["parameters"] if p["name"] == "request_status"]
+    assert req["schema"]["enum"] == ["open", "matched", "closed"]
+    assert "request_status" in doc["components"]["schemas"]["SearchResponse"]["properties"]["facets"]["properties"]
     # Every $ref resolves.
     refs = set()
 

@@ -114,3 +114,17 @@ def test_related_terms_come_from_the_engine_in_their_own_spelling(demo):
     assert "関連する言葉" in html and ">ICT</a>" in html and ">情報通信</a>" in html
     html = client.get("/search/?q=" + '"防災協定"').get_data(as_text=True)
     assert "関連する言葉" not in html  # a phrase is searched as written
+
+
+def test_request_status_is_a_filter_and_a_facet_with_japanese_labels(demo):
+    client = demo.test_client()
+    html = client.get("/search/?kind=partnership_request").get_data(as_text=True)
+    assert "募集状況" in html and "募集中</a>" in html and "request_status=open" in html
+    every = find_ids(kind="partnership_request")
+    matched = find_ids(request_status="matched")
+    assert matched and set(matched) < set(every)
+    assert set(find_ids(request_status="open")) | set(matched) | set(find_ids(request_status="closed")) == set(every)
+    html = client.get("/search/?request_status=matched").get_data(as_text=True)
+    assert "募集状況: 成立" in html and f'role="status">{len(matched)}件' in html
+    response = client.get("/search/?request_status=pending")
+    assert response.status_code == 400 and "募集状況の指定" in response.get_data(as_text=True)

@@ -137,3 +137,41 @@ def test_related_terms_match_what_the_search_finds(engine):
     # 防災協定 also finds a posting that only says 災害時相互応援協定.
     assert "災害時相互応援協定" in engine.related_terms("防災協定")
     assert 7 in ids(engine.search(SearchQuery(q="防災協定")))
+
+
+def test_request_status_filter_and_facet(tmp_path):
+    eng = SearchEngine(tmp_path)
+    eng.upsert([
+        make_doc(1, "体験学習の受け入れ先を募集", kind="partnership_request", request_status="open"),
+        make_doc(2, "防災訓練の連携先を募集", kind="partnership_request", request_status="open"),
+        make_doc(3, "移住相談会の共催先を募集", kind="partnership_request", request_status="matched"),
+        make_doc(4, "物産展の出店者を募集", kind="partnership_request", request_status="closed"),
+        make_doc(5, "募集を終えた事例の紹介"),  # not a request: no request_status
+        make_doc(6, "職員だけの募集", kind="partnership_request", request_status="closed",
+                 visibility="officials"),
+    ])
+    result = eng.search(SearchQuery(q="募集"))
+    assert result.facets["request_status"] == [("open", 2), ("closed", 1), ("matched", 1)]
+    assert sorted(ids(eng.search(SearchQuery(q="募集", request_status="open")))) == [1, 2]
+    matched = eng.search(SearchQuery(request_status="matched"))
+    assert ids(matched) == [3] and matched.total == 1
+    # Other facets count within the filter; the request_status facet ignores its own filter.
+    closed = eng.search(SearchQuery(request_status="closed"))
+    assert ids(closed) == [4] and dict(closed.facets["kind"]) == {"partnership_request": 1}
+    assert dict(closed.facets["request_status"]) == {"open": 2, "matched": 1, "closed": 1}
+    official = eng.search(SearchQuery(request_status="closed", audience="official"))
+    assert sorted(ids(official)) == [4, 6]
+    assert eng.search(SearchQuery(request_status="unknown")).total == 0
+    # Changing a request's status moves it between facet values.
+    eng.upsert([make_doc(1, "体験学習の受け入れ先を募集", kind="partnership_request", request_status="matched")])
+    assert dict(eng.search(SearchQuery()).facets["request_status"]) == {"open": 1, "matched": 2, "closed": 1}
+
+
+def test_an_index_from_before_request_status_needs_a_rebuild(tmp_path):
+    eng = SearchEngine(tmp_path)
+    eng.upsert([make_doc(1, "募集", kind="partnership_request", request_status="open")])
+    assert eng.healthy()
+    (tmp_path / (tmp_path / "CURRENT").read_text() / "FORMAT").unlink()  # as written by older versions
+    assert not eng.healthy()
+    eng.rebuild([make_doc(1, "募集", kind="partnership_request", request_status="open")])
+    assert eng.healthy() and ids(eng.search(SearchQuery(request_status="open"))) == [1]
