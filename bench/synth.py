@@ -7,22 +7,13 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from app.models.geo import PREFECTURES, region_for_prefecture
+
 ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITIES = ROOT / "app" / "data" / "municipalities.csv"
 
-REGION_OF = {}
-for region, prefs in {
-    "北海道": ["北海道"],
-    "東北": ["青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県"],
-    "関東": ["茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"],
-    "中部": ["新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県"],
-    "近畿": ["三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県"],
-    "中国": ["鳥取県", "島根県", "岡山県", "広島県", "山口県"],
-    "四国": ["徳島県", "香川県", "愛媛県", "高知県"],
-    "九州・沖縄": ["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"],
-}.items():
-    for p in prefs:
-        REGION_OF[p] = region
+# prefecture -> region, from the app's one table (bench may import the app; search_index may not).
+REGION_OF = {p: region_for_prefecture(p) for p in PREFECTURES}
 
 
 def load_municipalities() -> list[dict]:

@@ -9,10 +9,8 @@ Directory layout under index_dir:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
-import random
 import shutil
 import threading
 import time
@@ -22,6 +20,7 @@ from pathlib import Path
 from .analysis import WordTokenizer, bigrams, normalize
 from .errors import IndexWriteError
 from .facets import facet_counts
+from .locking import LockTimeout, file_lock
 from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, build_plan, parse
 from .query import related_terms as _related_terms
 from .ranking import ranked
@@ -63,29 +62,16 @@ class SearchEngine:
     @contextlib.contextmanager
     def _write_lock(self, timeout: float | None = None):
         timeout = self.lock_timeout if timeout is None else timeout
+        held = contextlib.ExitStack()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)  # it may have been removed since __init__
-            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            # file_lock also recreates the folder if it was removed since __init__.
+            held.enter_context(file_lock(self.root / LOCK_FILE, timeout))
+        except LockTimeout:
+            raise IndexWriteError(f"index is locked by another writer (waited {timeout:.1f}s)") from None
         except OSError as e:
             raise IndexWriteError(f"cannot open index lock: {e}") from e
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexWriteError(
-                            f"index is locked by another writer (waited {timeout:.1f}s)"
-                        ) from None
-                    time.sleep(0.02 + random.random() * 0.03)  # jitter avoids lockstep retries
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+        with held:
+            yield
 
     def _new_generation(self) -> Path:
         path = self.root / f"ix-{time.time_ns():x}-{os.getpid()}"

@@ -10,13 +10,8 @@ index, so a worker that read an older version of a posting can never write it ov
 written by another worker in between.
 """
 
-import contextlib
-import fcntl
 import logging
-import os
-import random
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +25,7 @@ from app.extensions import db
 from app.markdown import markdown_to_text
 from app.models import IndexQueue, Posting
 from app.models.base import utcnow
+from search_index.locking import LockTimeout, file_lock
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +37,6 @@ BATCH = 500
 # Seconds a save waits for another writer before leaving its change queued (a rebuild or an
 # import can hold the index for minutes; `flask search sync` or the next save catches up).
 LOCK_WAIT = 2.0
-
-
-class _LockBusy(Exception):
-    pass
 
 
 def get_engine():
@@ -121,27 +113,9 @@ def queue(posting_id: int) -> None:
         row.queued_at = now
 
 
-@contextlib.contextmanager
 def _apply_lock(timeout: float):
-    root = Path(current_app.config["SEARCH_INDEX_DIR"])
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / APPLY_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _LockBusy from None
-                time.sleep(0.02 + random.random() * 0.03)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    """Serialises appliers (read the database, then write the index); LockTimeout if busy."""
+    return file_lock(Path(current_app.config["SEARCH_INDEX_DIR"]) / APPLY_LOCK, timeout)
 
 
 def apply_pending(limit: int = BATCH) -> int:
@@ -154,7 +128,7 @@ def apply_pending(limit: int = BATCH) -> int:
     try:
         with _apply_lock(timeout), Session(db.engine) as session:
             return _apply_batch(session, limit)
-    except _LockBusy:
+    except LockTimeout:
         log.info("Another process is writing the search index; changes left pending")
     except Exception:
         log.warning("Search index update failed; changes left pending", exc_info=True)
