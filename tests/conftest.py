@@ -1,8 +1,6 @@
 """Shared fixtures: a fresh SQLite database per test (copied from a template built once),
 a fresh search-index directory, the test client, and factories for users and postings."""
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Desk, Municipality
 from config import TestingConfig
-from tests.helpers import PostingFactory, UserFactory, WebClient
+from tests.helpers import PostingFactory, UserFactory, WebClient, app_on_template_copy
 
 
 @pytest.fixture(scope="session")
@@ -31,16 +29,7 @@ def template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app(template_db, tmp_path):
-    db_path = tmp_path / "test.sqlite3"
-    # The backup API copies committed pages whatever the journal mode (WAL) left where.
-    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
-        src.backup(dst)
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
-        SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
-        INSTANCE_TMP=str(tmp_path),
-    )
+    app = app_on_template_copy(template_db, tmp_path)
     with app.app_context():
         yield app
         db.session.remove()

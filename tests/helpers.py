@@ -2,13 +2,18 @@
 
 import itertools
 import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 from sqlalchemy import select
 
+from app import create_app
 from app.extensions import db
 from app.models import Category, Municipality
 from app.services import accounts
 from app.services.postings import ContactInput, PostingInput, create_posting
+from config import TestingConfig
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -91,3 +96,18 @@ class PostingFactory:
         )
         assert not overrides, f"unknown overrides {overrides}"
         return create_posting(data, actor=None)
+
+
+def app_on_template_copy(template_db: Path, folder: Path, **overrides):
+    """An app on its own copy of the template database, with its own index, in `folder`."""
+    db_path = folder / "test.sqlite3"
+    # The backup API copies committed pages whatever the journal mode (WAL) left where.
+    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
+        src.backup(dst)
+    return create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
+        SEARCH_INDEX_DIR=str(folder / "search_index"),
+        INSTANCE_TMP=str(folder),
+        **overrides,
+    )

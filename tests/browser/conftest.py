@@ -6,16 +6,13 @@ once per session from the demo data. Playwright never downloads a browser: it la
 """
 
 import os
-import sqlite3
 import threading
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
-from config import TestingConfig
+from tests.helpers import app_on_template_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,17 +32,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def demo_site(template_db, tmp_path_factory):
     """Base URL of the demo site (postings, events and demo accounts imported once)."""
-    folder = tmp_path_factory.mktemp("browser-site")
-    db_path = folder / "site.sqlite3"
-    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
-        src.backup(dst)
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
-        SEARCH_INDEX_DIR=str(folder / "search_index"),
-        INSTANCE_TMP=str(folder),
-        RATELIMIT_ENABLED=False,
-    )
+    app = app_on_template_copy(template_db, tmp_path_factory.mktemp("browser-site"),
+                               RATELIMIT_ENABLED=False)
     with app.app_context():
         from app.extensions import db
         from app.services.demo import load_demo

@@ -1,15 +1,12 @@
 """Search fixtures: the demo postings imported once per session into their own database and
 index (read-only for the tests that use them), and small search helpers."""
 
-import sqlite3
-from contextlib import closing
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from app.services import search
-from config import TestingConfig
+from tests.helpers import app_on_template_copy
 
 
 @pytest.fixture(scope="session")
@@ -18,12 +15,7 @@ def demo_app(template_db, tmp_path_factory):
     from app.services import importer
     from app.services.demo import DEMO_DIR
 
-    root = tmp_path_factory.mktemp("demo")
-    path = root / "demo.sqlite3"
-    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(path)) as dst:
-        src.backup(dst)
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     SEARCH_INDEX_DIR=str(root / "search_index"))
+    app = app_on_template_copy(template_db, tmp_path_factory.mktemp("demo"))
     with app.app_context():
         report = importer.import_file(DEMO_DIR / "postings.jsonl")
         assert not report.errors and report.pending_index == 0
