@@ -107,3 +107,32 @@ def test_admin_dashboard_shows_matches_and_reply_figures(client, users, postings
     html = client.get("/admin/").get_data(as_text=True)
     assert "成立した連携の募集</th><td>1件" in html
     assert "初回返信までの時間（中央値）" in html
+
+
+def test_admin_suspends_and_reactivates_an_account(client, users):
+    from app.models import AuditLog
+
+    admin, officer = users.admin(), users.officer(email="moved@example.jp")
+    client.login(admin.email)
+    response = client.post_form(f"/admin/users/{officer.id}/status", {"active": "0"}, token_from="/admin/users")
+    assert response.status_code == 302
+    db.session.refresh(officer)
+    assert officer.active is False
+    assert db.session.query(AuditLog).filter_by(action="user.suspend", target_id=officer.id).count() == 1
+    bad = client.post_form(f"/admin/users/{officer.id}/status", {"active": "maybe"}, token_from="/admin/users")
+    assert bad.status_code == 400
+    client.logout()
+    refused = client.post_form("/accounts/login", {"email": "moved@example.jp", "password": PASSWORD})
+    assert refused.status_code == 400  # a suspended account cannot log in
+    client.login(admin.email)
+    client.post_form(f"/admin/users/{officer.id}/status", {"active": "1"}, token_from="/admin/users")
+    db.session.refresh(officer)
+    assert officer.active is True
+
+
+def test_admin_cannot_suspend_themselves(client, users):
+    admin = users.admin()
+    client.login(admin.email)
+    client.post_form(f"/admin/users/{admin.id}/status", {"active": "0"}, token_from="/admin/users")
+    db.session.refresh(admin)
+    assert admin.active is True

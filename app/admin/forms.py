@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
 
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -15,3 +15,7 @@ class CreateUserForm(FlaskForm):
         f"初期パスワード（{MIN_PASSWORD_LENGTH}文字以上）",
         validators=[DataRequired("入力してください。"), Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"{MIN_PASSWORD_LENGTH}文字以上で入力してください。")],
     )
+
+
+class UserStatusForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -1,12 +1,12 @@
 """Administration: accounts and an overview of the platform's activity."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import permissions
 from app.admin import bp
-from app.admin.forms import CreateUserForm
+from app.admin.forms import CreateUserForm, UserStatusForm
 from app.extensions import db
 from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, User
 from app.services import accounts, indexing, messaging, outbox
@@ -39,7 +39,24 @@ def dashboard():
 @bp.route("/users")
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, status_form=UserStatusForm())
+
+
+@bp.route("/users/<int:user_id>/status", methods=["POST"])
+def user_status(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserStatusForm()
+    if not form.validate_on_submit():
+        abort(400, description="操作を確認してください。")
+    try:
+        accounts.set_active(user, form.active.data == "1", current_user)
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} を{'再開' if user.active else '停止'}しました。", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Desk, Municipality, Officer, User
+from app.models import AuditLog, Desk, Municipality, Officer, User
 from app.models.accounts import ROLES
 from app.models.base import utcnow
 
@@ -94,4 +94,20 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError("現在のパスワードが正しくありません")
     check_password_strength(new)
     set_password(user, new)
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor) -> None:
+    """Suspend or reactivate a login (e.g. after a transfer); recorded in the audit log.
+
+    Suspending never moves postings or threads: that is the handover's job.
+    """
+    if actor is not None and actor.id == user.id and not active:
+        raise AccountError("自分のアカウントは停止できません")
+    user.active = active
+    db.session.add(AuditLog(
+        actor_user_id=getattr(actor, "id", None),
+        action="user.reactivate" if active else "user.suspend",
+        target_type="user", target_id=user.id, details={"email": user.email},
+    ))
     db.session.commit()
