@@ -180,3 +180,12 @@ def test_a_tag_inserted_meanwhile_by_another_process_is_reused(app):
     assert tag.id is not None
     assert db.session.scalar(select(Tag).where(Tag.name == "新しいタグ")).id == tag.id
     assert [t.name for t in tags_for(["新しいタグ", "防災"])] == ["新しいタグ", "防災"]
+
+
+def test_kind_badges_and_theme_filter_follow_the_english_toggle(client, postings):
+    postings(title="英語表示の確認")
+    client.set_cookie("lang", "en")
+    html = client.get("/postings/").get_data(as_text=True)
+    assert '<span class="badge">Exchange stories</span>' in html
+    assert "A-1 Moving to the countryside</option>" in html
+    assert "英語表示の確認" in html  # postings stay in the language they were written in

@@ -74,6 +74,8 @@ def month_label(value) -> str:
 def register(bp) -> None:
     bp.add_app_template_filter(event_when, "event_when")
     bp.add_app_template_filter(month_label, "month_label")
+    # A filter, not a context value, so that imported macros (posting cards) can use it.
+    bp.add_app_template_filter(lambda kind: KIND_NAMES.get(kind, kind), "kind_name")
 
     @bp.app_context_processor
     def public_helpers():
