@@ -32,7 +32,7 @@ class Config:
     # How long a save waits for the index's single writer before leaving the change queued.
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
 
-    # Outgoing mail (notifications go through the outbox table, see app/services/outbox.py).
+    # Outgoing mail (notifications go through the outbox table, see app/services/mail/outbox.py).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _env_int("MAIL_PORT", 8025)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")

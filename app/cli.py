@@ -19,7 +19,7 @@ search_cli = AppGroup("search", help="The search index (derived from the databas
 @data_cli.command("reference")
 def load_reference():
     """Load municipalities, survey categories and liaison desks (idempotent)."""
-    from app.services.reference import load_reference_data
+    from app.services.data.reference import load_reference_data
 
     counts = load_reference_data()
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
@@ -29,8 +29,8 @@ def load_reference():
 @click.option("--force", is_flag=True, help="Load even if the database already has postings.")
 def load_demo(force: bool):
     """Load the demo postings, events and accounts into an empty database."""
-    from app.services import demo
-    from app.services.reference import load_reference_data
+    from app.services.data import demo
+    from app.services.data.reference import load_reference_data
 
     load_reference_data()
     if not force and not demo.database_is_empty():
@@ -68,8 +68,8 @@ def _count_lines(path: Path) -> int:
 @click.password_option(help="Password (asked for when omitted).")
 def create_user(email, name, role, code, desk_code, password):
     """Create an account (accounts are only ever created by admins)."""
-    from app.services.accounts import AccountError
-    from app.services.accounts import create_user as create
+    from app.services.accounts.users import AccountError
+    from app.services.accounts.users import create_user as create
 
     municipality = desk = None
     if code:
@@ -103,7 +103,7 @@ def _find_desk(desk_code: str) -> Desk:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_postings(path: Path):
     """Import postings from a JSON Lines (.jsonl) or CSV (.csv) file."""
-    from app.services import importer
+    from app.services.postings import importer
 
     with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}") as bar:
         report = importer.import_file(path, progress=bar.update)
@@ -119,7 +119,7 @@ def import_postings(path: Path):
 @search_cli.command("rebuild")
 def search_rebuild():
     """Rebuild the index from the database into a new directory and swap it in."""
-    from app.services import indexing
+    from app.services.search import indexing
 
     count = indexing.rebuild()
     click.echo(f"Indexed {count} postings into {current_app.config['SEARCH_INDEX_DIR']}")
@@ -128,7 +128,7 @@ def search_rebuild():
 @search_cli.command("sync")
 def search_sync():
     """Replay pending index changes; rebuild if the index is missing, corrupt or out of step."""
-    from app.services import indexing
+    from app.services.search import indexing
 
     rebuilt = indexing.ensure_index()
     if rebuilt is not None:
@@ -142,7 +142,7 @@ def search_sync():
 @search_cli.command("status")
 def search_status():
     """Show the index directory, its health, document count and pending changes."""
-    from app.services import indexing
+    from app.services.search import indexing
 
     info = indexing.status()
     click.echo(f"directory:  {info['directory']}")

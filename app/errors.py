@@ -4,6 +4,8 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.permissions import Forbidden
+
 MESSAGES = {
     400: ("リクエストが正しくありません", "入力内容を確認して、もう一度お試しください。"),
     403: ("このページを見る権限がありません", "ログインしているアカウントでは、この操作はできません。"),
@@ -32,6 +34,15 @@ def register(app) -> None:
         return render_error(
             400, "フォームの有効期限が切れたか、正しくない送信です。ページを読み込み直して、もう一度送信してください。"
         )
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden):
+        from app.extensions import db
+
+        db.session.rollback()  # nothing half-made survives a refusal
+        if error.hide:
+            return render_error(404)
+        return render_error(403, error.message or None)
 
     # Unhandled exceptions reach this as InternalServerError (outside tests, which propagate).
     @app.errorhandler(HTTPException)

@@ -5,7 +5,7 @@ from flask import abort, request
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
-from app.services.postings import ListFilters
+from app.services.postings.listing import ListFilters
 
 CATEGORY_CODES = {f"A-{i}" for i in range(1, 11)} | {f"B-{i}" for i in range(1, 12)}
 

@@ -3,7 +3,7 @@
     with file_lock(path, timeout=2.0):   # raises LockTimeout after `timeout` seconds
         ...
 
-Used by the engine's write lock and by the app's apply lock (app/services/indexing.py).
+Used by the engine's write lock and by the app's apply lock (app/services/search/indexing.py).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ def template_db(tmp_path_factory) -> Path:
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
                      SEARCH_INDEX_DIR=str(path.parent / "index"))
     with app.app_context():
-        from app.services.reference import load_reference_data
+        from app.services.data.reference import load_reference_data
 
         db.create_all()
         load_reference_data()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Category, Municipality
-from app.services import accounts
-from app.services.postings import ContactInput, PostingInput, create_posting
+from app.services.accounts import users
+from app.services.postings.editing import ContactInput, PostingInput, create_posting
 from config import TestingConfig
 
 PASSWORD = "correct horse battery"
@@ -59,15 +59,15 @@ def _municipality(code: str) -> Municipality:
 class UserFactory:
     def officer(self, code: str = "131041", email: str | None = None, name: str = "新宿 太郎"):
         email = email or f"officer{next(_counter)}@example.jp"
-        return accounts.create_user(email, name, PASSWORD, "officer", municipality=_municipality(code))
+        return users.create_user(email, name, PASSWORD, "officer", municipality=_municipality(code))
 
     def liaison(self, desk, email: str | None = None):
         email = email or f"liaison{next(_counter)}@example.jp"
-        return accounts.create_user(email, "窓口 花子", PASSWORD, "liaison", desk=desk)
+        return users.create_user(email, "窓口 花子", PASSWORD, "liaison", desk=desk)
 
     def admin(self, email: str | None = None):
         email = email or f"admin{next(_counter)}@example.jp"
-        return accounts.create_user(email, "管理 次郎", PASSWORD, "admin")
+        return users.create_user(email, "管理 次郎", PASSWORD, "admin")
 
 
 class PostingFactory:

@@ -2,7 +2,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Officer
-from app.services import accounts
+from app.services.accounts import users
 from tests.helpers import PASSWORD
 
 
@@ -65,20 +65,20 @@ def test_login_is_rate_limited(client, users):
 
 
 def test_account_creation_rules(app, muni):
-    with pytest.raises(accounts.AccountError):
-        accounts.create_user("x@example.jp", "X", PASSWORD, "officer")  # no municipality
-    with pytest.raises(accounts.AccountError):
-        accounts.create_user("x@example.jp", "X", "short", "officer", municipality=muni("131041"))
-    accounts.create_user("x@example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
-    with pytest.raises(accounts.AccountError):
-        accounts.create_user("X@Example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
+    with pytest.raises(users.AccountError):
+        users.create_user("x@example.jp", "X", PASSWORD, "officer")  # no municipality
+    with pytest.raises(users.AccountError):
+        users.create_user("x@example.jp", "X", "short", "officer", municipality=muni("131041"))
+    users.create_user("x@example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
+    with pytest.raises(users.AccountError):
+        users.create_user("X@Example.jp", "X", PASSWORD, "officer", municipality=muni("131041"))
 
 
 def test_new_account_links_existing_officer_record(app, postings, muni):
     posting = postings(contact_email="hanako@shinjuku.example.jp")
     officer = posting.officer
     assert officer.user_id is None
-    user = accounts.create_user("hanako@shinjuku.example.jp", "花子", PASSWORD, "officer", municipality=muni("131041"))
+    user = users.create_user("hanako@shinjuku.example.jp", "花子", PASSWORD, "officer", municipality=muni("131041"))
     assert db.session.get(Officer, officer.id).user_id == user.id
 
 

@@ -86,7 +86,8 @@ def test_csv_import_uses_the_same_rows(runner, tmp_path):
 
 def test_demo_data_file_is_valid(app):
     """Every line of the shipped demo data imports cleanly."""
-    from app.services import demo, importer
+    from app.services.data import demo
+    from app.services.postings import importer
 
     report = importer.import_file(demo.DEMO_DIR / "postings.jsonl")
     assert report.errors == []

@@ -170,13 +170,13 @@ def test_a_tag_inserted_meanwhile_by_another_process_is_reused(app):
     from sqlalchemy import text
 
     from app.models import Tag
-    from app.services.postings import tags_for
+    from app.services.postings.editing import tags_for
 
     # Simulate the other process: the row appears after our lookup found nothing.
     db.session.execute(text("insert into tags (name) values ('新しいタグ')"))
-    from app.services import postings as service
+    from app.services.postings import editing
 
-    tag = service._new_tag("新しいタグ")
+    tag = editing._new_tag("新しいタグ")
     assert tag.id is not None
     assert db.session.scalar(select(Tag).where(Tag.name == "新しいタグ")).id == tag.id
     assert [t.name for t in tags_for(["新しいタグ", "防災"])] == ["新しいタグ", "防災"]

@@ -33,7 +33,7 @@ def test_survey_categories_and_desks(app):
 
 
 def test_reference_loading_is_idempotent(app):
-    from app.services.reference import load_reference_data
+    from app.services.data.reference import load_reference_data
 
     load_reference_data()
     assert db.session.scalar(select(func.count(Municipality.id))) == 1959

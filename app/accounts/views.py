@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.extensions import limiter
-from app.services import accounts
+from app.services.accounts import users
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,7 +26,7 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = users.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"{user.name} さん、ようこそ。", "success")
@@ -52,8 +52,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data, form.new.data)
-        except accounts.AccountError as exc:
+            users.change_password(current_user, form.current.data, form.new.data)
+        except users.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
             flash("パスワードを変更しました。", "success")

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
 
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
 
 class CreateUserForm(FlaskForm):

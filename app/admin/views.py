@@ -9,7 +9,10 @@ from app.admin import bp
 from app.admin.forms import CreateUserForm, UserStatusForm
 from app.extensions import db
 from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, User
-from app.services import accounts, indexing, messaging, outbox
+from app.services.accounts import users as user_service
+from app.services.contact import reply_stats
+from app.services.mail import outbox
+from app.services.search import indexing
 
 
 @bp.before_request
@@ -31,7 +34,7 @@ def dashboard():
             select(func.count(PartnershipRequest.id)).where(PartnershipRequest.request_status == "matched")
         ),
         threads=db.session.scalar(select(func.count(Thread.id))),
-        contact=messaging.reply_stats(),
+        contact=reply_stats.reply_stats(),
         outbox_pending=outbox.pending_count(),
     )
 
@@ -51,8 +54,8 @@ def user_status(user_id: int):
     if not form.validate_on_submit():
         abort(400, description="操作を確認してください。")
     try:
-        accounts.set_active(user, form.active.data == "1", current_user)
-    except accounts.AccountError as exc:
+        user_service.set_active(user, form.active.data == "1", current_user)
+    except user_service.AccountError as exc:
         flash(str(exc), "error")
     else:
         flash(f"{user.email} を{'再開' if user.active else '停止'}しました。", "success")
@@ -76,11 +79,11 @@ def create_user():
         desk = db.session.get(Desk, form.desk.data) if form.desk.data else None
         if not form.municipality.errors:
             try:
-                user = accounts.create_user(
+                user = user_service.create_user(
                     form.email.data, form.name.data, form.password.data, form.role.data,
                     municipality=municipality, desk=desk,
                 )
-            except accounts.AccountError as exc:
+            except user_service.AccountError as exc:
                 form.email.errors.append(str(exc))
             else:
                 flash(f"{user.email} のアカウントを作成しました。", "success")

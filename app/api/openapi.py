@@ -5,7 +5,7 @@ from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES
 from app.search.params import MAX_PER_PAGE, MAX_QUERY
-from app.services.search import FACETS, SEARCH_STATUSES, SORTS
+from app.services.search.query import FACETS, SEARCH_STATUSES, SORTS
 
 
 def _param(name: str, schema: dict, description: str) -> dict:

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from flask import url_for
 
 from app.models import Posting
-from app.services.postings import DETAIL_FIELDS
-from app.services.search import FacetValue, Item
+from app.services.postings.editing import DETAIL_FIELDS
+from app.services.search.query import FacetValue, Item
 
 
 def _iso(value):

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.filters import int_arg
 from app.models import Posting
 from app.search.params import MAX_PER_PAGE, search_params
-from app.services import search as service
+from app.services.search import query as service
 
 
 @bp.get("/search")

@@ -19,7 +19,8 @@ mail_cli = AppGroup("mail", help="Contact mail: outbox delivery, escalation, dig
               help="Seconds between escalation runs in the loop.")
 def deliver(once: bool, interval: float, escalate_every: float):
     """Send pending outbox mail with retries and back-off (loops unless --once)."""
-    from app.services import messaging, outbox
+    from app.services.contact import escalation
+    from app.services.mail import digest, outbox
 
     if once:
         report = outbox.deliver_due(limit=10_000)
@@ -33,8 +34,8 @@ def deliver(once: bool, interval: float, escalate_every: float):
         try:
             if time.monotonic() - last_housekeeping >= escalate_every:
                 last_housekeeping = time.monotonic()
-                escalated = messaging.escalate()
-                digests = outbox.send_digests(min_interval_hours=23) if _digest_hour() else 0
+                escalated = escalation.escalate()
+                digests = digest.send_digests(min_interval_hours=23) if _digest_hour() else 0
                 if escalated or digests:
                     click.echo(f"{len(escalated)} thread(s) escalated, {digests} digest(s) queued.")
             report = outbox.deliver_due()
@@ -74,7 +75,7 @@ def _digest_hour() -> bool:
     """The loop sends the daily digest from 08:00 Japan time (each user at most once a day)."""
     from datetime import UTC, datetime
 
-    from app.services.workdays import JST
+    from app.services.contact.workdays import JST
 
     return datetime.now(UTC).astimezone(JST).hour >= int(current_app.config.get("DIGEST_HOUR_JST", 8))
 
@@ -83,18 +84,18 @@ def _digest_hour() -> bool:
 @click.option("--days", type=int, default=None, help="Working days (default ESCALATION_WORKING_DAYS).")
 def escalate(days):
     """Escalate threads unanswered for N working days to the responsible desk."""
-    from app.services import messaging
+    from app.services.contact import escalation
 
-    threads = messaging.escalate(days=days)
+    threads = escalation.escalate(days=days)
     click.echo(f"{len(threads)} thread(s) escalated.")
 
 
 @mail_cli.command("digest")
 def digest():
     """Queue the daily digest for users who chose it (then `flask mail deliver` sends it)."""
-    from app.services import outbox
+    from app.services.mail import digest
 
-    click.echo(f"{outbox.send_digests()} digest(s) queued.")
+    click.echo(f"{digest.send_digests()} digest(s) queued.")
 
 
 @mail_cli.command("status")

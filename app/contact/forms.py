@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.services.messaging import MAX_BODY, MAX_SUBJECT, looks_like_html
+from app.services.contact.text import MAX_BODY, MAX_SUBJECT, looks_like_html
 
 
 def plain_text(form, field):

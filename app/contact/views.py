@@ -1,5 +1,5 @@
 """Contact pages: the forms, inboxes, threads, the sender's private link, settings,
-handover and the development mailbox. Rules live in app/services/messaging.py."""
+handover and the development mailbox. Rules live in app/services/contact/ and app/permissions/."""
 
 from flask import (
     abort,
@@ -28,10 +28,13 @@ from app.contact.forms import (
 )
 from app.extensions import db, limiter
 from app.models import Municipality, Officer, Posting, Thread
-from app.services import handover as handover_service
-from app.services import messaging
-from app.services.messaging import ContactError, NotAllowed, Sender
-from app.services.postings import ContactInput
+from app.models import messaging as thread_model
+from app.services.contact import actions, links, routing
+from app.services.contact import handover as handover_service
+from app.services.contact import inbox as inbox_service
+from app.services.contact.routing import Sender
+from app.services.contact.text import ContactError
+from app.services.postings.editing import ContactInput
 
 
 def _contact_limit() -> str:
@@ -52,10 +55,10 @@ limit_by_sender = limiter.shared_limit(_contact_limit, scope="contact-sender", m
 @bp.app_context_processor
 def contact_values():
     def contact_unread_count() -> int:
-        return messaging.unread_count(current_user)
+        return inbox_service.unread_count(current_user)
 
     return {"contact_unread_count": contact_unread_count,
-            "contact_available": messaging.ward_route_available}
+            "contact_available": routing.ward_route_available}
 
 
 def _private(response):
@@ -110,7 +113,7 @@ def posting_form(posting_id: int):
     posting = db.session.get(Posting, posting_id)
     if posting is None or not permissions.can_view_posting(current_user, posting):
         abort(404)
-    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_posting(posting, s, subj, body),
+    return _submit(ContactForm(), lambda s, subj, body: routing.contact_posting(posting, s, subj, body),
                    posting=posting, target=f"{posting.municipality.name} {posting.officer.public_label}")
 
 
@@ -122,10 +125,10 @@ def municipality_form(code: str):
     muni = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if muni is None:
         abort(404)
-    if not messaging.ward_route_available(muni):
+    if not routing.ward_route_available(muni):
         return render_template("contact/unavailable.html", muni=muni), 404
-    target = messaging.desk_for(muni.id).name if muni.is_special_ward else f"{muni.display_name}の担当者"
-    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_municipality(muni, s, subj, body),
+    target = routing.desk_for(muni.id).name if muni.is_special_ward else f"{muni.display_name}の担当者"
+    return _submit(ContactForm(), lambda s, subj, body: routing.contact_municipality(muni, s, subj, body),
                    muni=muni, target=target, ask_subject=True)
 
 
@@ -133,8 +136,8 @@ def municipality_form(code: str):
 @limit_by_address
 @limit_by_sender
 def central_form():
-    return _submit(ContactForm(), lambda s, subj, body: messaging.contact_municipality(None, s, subj, body),
-                   target=messaging.desk_for(None).name, ask_subject=True)
+    return _submit(ContactForm(), lambda s, subj, body: routing.contact_municipality(None, s, subj, body),
+                   target=routing.desk_for(None).name, ask_subject=True)
 
 
 @bp.route("/sent")
@@ -158,7 +161,7 @@ def _load_thread(thread_id: int) -> Thread:
 def inbox():
     status = request.args.get("status") or "open"
     show_blocked = request.args.get("blocked") == "1"
-    page = db.paginate(messaging.inbox_query(current_user, status, show_blocked),
+    page = db.paginate(inbox_service.inbox_query(current_user, status, show_blocked),
                        page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
     return render_template("contact/inbox.html", page=page, status=status, show_blocked=show_blocked,
                            title=_inbox_title())
@@ -197,7 +200,7 @@ def _thread_page(thread: Thread, status: int = 200, **forms):
         reply_form=forms.get("reply_form") or ReplyForm(formdata=None),
         note_form=forms.get("note_form") or NoteForm(formdata=None),
         forward_form=forward_form, action_form=ActionForm(formdata=None),
-        blocked=messaging.is_blocked(current_user, thread.sender_email),
+        blocked=actions.is_blocked(current_user, thread.sender_email),
         error=forms.get("error"),
     ), status
 
@@ -206,7 +209,7 @@ def _thread_page(thread: Thread, status: int = 200, **forms):
 @login_required
 def thread(thread_id: int):
     thread = _load_thread(thread_id)
-    messaging.mark_read(thread, current_user)
+    actions.mark_read(thread, current_user)
     return _thread_page(thread)
 
 
@@ -215,9 +218,6 @@ def _act(thread: Thread, action, form_name: str, form, success: str):
         return _thread_page(thread, 400, error="入力内容を確認してください。", **{form_name: form})
     try:
         action()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
     except ContactError as exc:
         db.session.rollback()
         return _thread_page(thread, 400, error=str(exc), **{form_name: form})
@@ -230,7 +230,7 @@ def _act(thread: Thread, action, form_name: str, form, success: str):
 def reply(thread_id: int):
     thread = _load_thread(thread_id)
     form = ReplyForm()
-    return _act(thread, lambda: messaging.reply(thread, current_user, form.body.data),
+    return _act(thread, lambda: actions.reply(thread, current_user, form.body.data),
                 "reply_form", form, "返信しました。送信者にメールでお知らせします。")
 
 
@@ -239,7 +239,7 @@ def reply(thread_id: int):
 def note(thread_id: int):
     thread = _load_thread(thread_id)
     form = NoteForm()
-    return _act(thread, lambda: messaging.add_note(thread, current_user, form.body.data),
+    return _act(thread, lambda: actions.add_note(thread, current_user, form.body.data),
                 "note_form", form, "メモを残しました（送信者には表示されません）。")
 
 
@@ -255,7 +255,7 @@ def forward(thread_id: int):
         officer = db.session.get(Officer, form.officer.data)
         if officer is None:
             raise ContactError("転送先を選んでください。")
-        messaging.forward(thread, current_user, officer, form.note.data or "")
+        actions.forward(thread, current_user, officer, form.note.data or "")
 
     return _act(thread, action, "forward_form", form, "転送しました。")
 
@@ -265,7 +265,7 @@ def forward(thread_id: int):
 def status(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
-    return _act(thread, lambda: messaging.set_status(thread, current_user, form.value.data),
+    return _act(thread, lambda: actions.set_status(thread, current_user, form.value.data),
                 "action_form", form, "状態を変更しました。")
 
 
@@ -274,7 +274,7 @@ def status(thread_id: int):
 def block(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
-    return _act(thread, lambda: messaging.set_block(current_user, thread, form.value.data == "1"),
+    return _act(thread, lambda: actions.set_block(current_user, thread, form.value.data == "1"),
                 "action_form", form, "送信者のブロック設定を変更しました。")
 
 
@@ -283,7 +283,7 @@ def block(thread_id: int):
 def revoke(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
-    return _act(thread, lambda: messaging.revoke_link(thread, current_user),
+    return _act(thread, lambda: links.revoke_link(thread, current_user),
                 "action_form", form, "送信者用のリンクを無効にしました。次の返信で新しいリンクが送られます。")
 
 
@@ -293,7 +293,7 @@ def revoke(thread_id: int):
 @bp.route("/t/<token>", methods=["GET", "POST"])
 @limit_by_address
 def sender_thread(token: str):
-    thread = messaging.thread_for_token(token)
+    thread = links.thread_for_token(token)
     if thread is None:
         abort(404, description="このリンクは無効です。最新のメールに記載されたリンクをお使いください。")
     form = ReplyForm()
@@ -301,7 +301,7 @@ def sender_thread(token: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                messaging.sender_reply(thread, form.body.data)
+                actions.sender_reply(thread, form.body.data)
             except ContactError as exc:
                 db.session.rollback()
                 error, status_code = str(exc), 400
@@ -374,8 +374,6 @@ def handover(officer_id: int):
             try:
                 handover_service.hand_over(officer, current_user, successor=successor, new=new,
                                            note=form.note.data or "")
-            except NotAllowed:
-                abort(403)
             except ContactError as exc:
                 db.session.rollback()
                 error, status_code = str(exc), 400
@@ -386,7 +384,7 @@ def handover(officer_id: int):
             error, status_code = "入力内容を確認してください。", 400
     open_threads = db.session.scalar(
         select(db.func.count(Thread.id)).where(Thread.officer_id == officer.id,
-                                               Thread.status.in_(messaging.OPEN_STATUSES)))
+                                               Thread.status.in_(thread_model.OPEN_STATUSES)))
     postings = db.session.scalar(select(db.func.count(Posting.id)).where(Posting.officer_id == officer.id))
     return render_template("contact/handover.html", officer=officer, form=form, error=error,
                            open_threads=open_threads, postings=postings), status_code

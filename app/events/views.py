@@ -14,9 +14,10 @@ from app.events.forms import EventForm
 from app.extensions import db
 from app.filters import page_arg
 from app.models import Event, Municipality, Posting
-from app.services import events as service
-from app.services.events import EventInput
-from app.services.postings import PermissionDenied, visible_postings
+from app.permissions import visible_postings
+from app.services.events import calendar as event_calendar
+from app.services.events import editing, ics
+from app.services.events.editing import EventInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -24,7 +25,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def _month_arg() -> tuple[int, int]:
     raw = request.args.get("month", "").strip()
     if not raw:
-        today = service.now_jst().date()
+        today = event_calendar.now_jst().date()
         return today.year, today.month
     match = MONTH.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
@@ -35,8 +36,8 @@ def _month_arg() -> tuple[int, int]:
 @bp.route("/")
 def calendar():
     year, month = _month_arg()
-    grid = service.month_grid(current_user, year, month)
-    today = service.now_jst().date()
+    grid = event_calendar.month_grid(current_user, year, month)
+    today = event_calendar.now_jst().date()
     return render_template("events/calendar.html", grid=grid, today=today)
 
 
@@ -44,8 +45,8 @@ def calendar():
 def listing():
     """Upcoming events, page by page (past ones with ?past=1)."""
     past = request.args.get("past") == "1"
-    today = datetime.combine(service.now_jst().date(), datetime.min.time())
-    stmt = service.visible_events(current_user)
+    today = datetime.combine(event_calendar.now_jst().date(), datetime.min.time())
+    stmt = permissions.visible_events(current_user)
     if past:
         stmt = stmt.where(Event.starts_at < today).order_by(Event.starts_at.desc())
     else:
@@ -56,7 +57,7 @@ def listing():
 
 def _load(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
-    if event is None or not service.can_view_event(current_user, event):
+    if event is None or not permissions.can_view_event(current_user, event):
         abort(404)
     return event
 
@@ -66,7 +67,7 @@ def detail(event_id: int):
     event = _load(event_id)
     return render_template(
         "events/detail.html", event=event, can_edit=permissions.can_edit_event(current_user, event),
-        month=service.local_day(event.starts_at).strftime("%Y-%m"),
+        month=event_calendar.local_day(event.starts_at).strftime("%Y-%m"),
     )
 
 
@@ -75,7 +76,7 @@ def _host() -> str:
 
 
 def _ics_response(events, filename: str) -> Response:
-    body = service.to_ics(
+    body = ics.to_ics(
         events, lambda e: url_for("events.detail", event_id=e.id, _external=True), _host()
     )
     return Response(
@@ -93,9 +94,9 @@ def event_ics(event_id: int):
 @bp.route("/calendar.ics")
 def calendar_ics():
     """Every event the visitor may see from a month ago on (the whole calendar)."""
-    since = service.now_jst().date().replace(day=1) - timedelta(days=31)
-    start, _ = service.day_bounds(since, since)
-    stmt = service.visible_events(current_user).where(Event.starts_at >= start)
+    since = event_calendar.now_jst().date().replace(day=1) - timedelta(days=31)
+    start, _ = event_calendar.day_bounds(since, since)
+    stmt = permissions.visible_events(current_user).where(Event.starts_at >= start)
     events = db.session.scalars(stmt.order_by(Event.starts_at).limit(1000)).all()
     return _ics_response(events, "kakehashi-events.ics")
 
@@ -145,10 +146,7 @@ def _save(event: Event | None):
                 description=form.description.data or "", posting=posting,
                 visibility=form.visibility.data,
             )
-            try:
-                saved = service.save_event(event, data, current_user)
-            except PermissionDenied:
-                abort(403)
+            saved = editing.save_event(event, data, current_user)
             flash("イベントを保存しました。", "success")
             return redirect(url_for("events.detail", event_id=saved.id))
     return render_template("events/form.html", form=form, event=event, muni=muni), (
@@ -175,9 +173,6 @@ def edit(event_id: int):
 @login_required
 def delete(event_id: int):
     event = _load(event_id)
-    try:
-        service.delete_event(event, current_user)
-    except PermissionDenied:
-        abort(403)
+    editing.delete_event(event, current_user)
     flash("イベントを削除しました。", "success")
     return redirect(url_for("events.calendar"))

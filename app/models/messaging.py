@@ -9,6 +9,8 @@ from app.extensions import db
 from app.models.base import utcnow
 
 THREAD_STATUSES = {"new": "未読", "read": "既読", "replied": "返信済み", "closed": "完了"}
+# Threads someone still has to act on.
+OPEN_STATUSES = ("new", "read", "replied")
 
 
 class Desk(db.Model):

@@ -11,8 +11,8 @@ from app.models import Category, Municipality, Officer, Posting
 from app.models.postings import KIND_SLUGS, KINDS
 from app.postings import bp
 from app.postings.forms import FORMS, split_list
-from app.services import postings as service
-from app.services.postings import ContactInput, PermissionDenied, PostingInput
+from app.services.postings import editing, listing
+from app.services.postings.editing import ContactInput, PostingInput
 
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
 
@@ -33,7 +33,7 @@ def by_kind(slug: str):
 def _list_page(kind: str | None):
     filters = list_filters(kind)
     page = db.paginate(
-        service.filtered_postings(current_user, filters),
+        listing.filtered_postings(current_user, filters),
         page=page_arg(),
         per_page=20,
         error_out=False,
@@ -75,10 +75,7 @@ def create(slug: str):
     if form.validate_on_submit():
         municipality = _acting_municipality(form, strict=True)
         if municipality is not None:
-            try:
-                posting = service.create_posting(_input(kind, form, municipality), current_user)
-            except PermissionDenied:
-                abort(403)
+            posting = editing.create_posting(_input(kind, form, municipality), current_user)
             flash("投稿を保存しました。", "success")
             return redirect(url_for("postings.detail", posting_id=posting.id))
     return render_template("postings/form.html", form=form, kind=kind, posting=None), (
@@ -96,10 +93,7 @@ def edit(posting_id: int):
         _fill_form(form, posting)
     _officer_choices(form, posting.municipality)
     if form.validate_on_submit():
-        try:
-            service.update_posting(posting, _input(posting.kind, form, posting.municipality), current_user)
-        except PermissionDenied:
-            abort(403)
+        editing.update_posting(posting, _input(posting.kind, form, posting.municipality), current_user)
         flash("投稿を更新しました。", "success")
         return redirect(url_for("postings.detail", posting_id=posting.id))
     return render_template("postings/form.html", form=form, kind=posting.kind, posting=posting), (
@@ -111,10 +105,7 @@ def edit(posting_id: int):
 @login_required
 def archive(posting_id: int):
     posting = _load(posting_id)
-    try:
-        service.archive_posting(posting, current_user)
-    except PermissionDenied:
-        abort(403)
+    editing.archive_posting(posting, current_user)
     flash("投稿をアーカイブしました。一覧と検索には表示されません。", "success")
     return redirect(url_for("postings.detail", posting_id=posting.id))
 

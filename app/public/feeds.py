@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
+from app import permissions
 from app.extensions import db
 from app.filters import list_filters
 from app.models import Category
 from app.models.postings import KIND_SLUGS
 from app.public import bp
-from app.services import events as event_service
-from app.services import stats
-from app.services.postings import ListFilters, filtered_postings
+from app.services.postings.listing import ListFilters, filtered_postings
+from app.services.public import exchanges
 
 ANONYMOUS = None
 FEED_SIZE = 30
@@ -82,9 +82,9 @@ def sitemap():
     public = filtered_postings(ANONYMOUS, ListFilters(status="published"))
     for posting in db.session.scalars(public).unique():
         urls.append((url_for("postings.detail", posting_id=posting.id, _external=True), posting.updated_at))
-    for muni, _n in stats.participating(ANONYMOUS):
+    for muni, _n in exchanges.participating(ANONYMOUS):
         urls.append((url_for("public.municipality", code=muni.code, _external=True), None))
-    for event in db.session.scalars(event_service.visible_events(ANONYMOUS)):
+    for event in db.session.scalars(permissions.visible_events(ANONYMOUS)):
         urls.append((url_for("events.detail", event_id=event.id, _external=True), event.updated_at))
     body = render_template("feeds/sitemap.xml", urls=urls, atom_time=_atom_time)
     return Response(body, mimetype="application/xml")

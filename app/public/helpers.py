@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.public.themes import story_art, theme_icon, theme_label
-from app.services import events as event_service
-from app.services import stories
+from app.services.events import calendar
+from app.services.public import stories
 
 # Interface names of the posting kinds, translatable (the data keeps its Japanese labels).
 KIND_NAMES = {
@@ -87,6 +87,6 @@ def register(bp) -> None:
             "current_locale": locale,
             "here": here,
             "related_stories": lambda posting: stories.related_stories(current_user, posting),
-            "posting_events": lambda posting: event_service.events_for_posting(current_user, posting),
+            "posting_events": lambda posting: calendar.events_for_posting(current_user, posting),
             "lead_category": stories.lead_category,
         }

@@ -12,10 +12,11 @@ from app.models.geo import PREFECTURES, REGIONS
 from app.public import bp
 from app.public.helpers import safe_next
 from app.public.tilemap import COLUMNS, ROWS, TILES, short_name
-from app.services import events as event_service
-from app.services import postings as service
-from app.services import stats, stories
-from app.services.postings import ListFilters
+from app.services.events import calendar
+from app.services.postings import listing
+from app.services.postings.listing import ListFilters
+from app.services.public import exchanges as exchange_record
+from app.services.public import stories
 
 ONE_YEAR = 365 * 24 * 3600
 TEXT_SIZES = ("normal", "large")
@@ -30,7 +31,7 @@ def home():
         featured=featured,
         newest=newest,
         categories=stories.categories(),
-        upcoming=event_service.upcoming_events(current_user, limit=3),
+        upcoming=calendar.upcoming_events(current_user, limit=3),
     )
 
 
@@ -42,7 +43,7 @@ def about():
 @bp.route("/municipalities")
 def municipalities():
     """Participating municipalities: those that own or partner in a posting the visitor can see."""
-    rows = stats.participating(current_user)
+    rows = exchange_record.participating(current_user)
     counts = {m.id: n for m, n in rows}
     wards = db.session.scalars(
         select(Municipality).where(Municipality.kind == "special_ward").order_by(Municipality.code)
@@ -62,7 +63,7 @@ def municipalities():
 @bp.route("/municipalities/exchanges")
 def exchanges():
     """特別区と交流実績がある市町村一覧, by prefecture."""
-    record = stats.ward_exchange_record(current_user)
+    record = exchange_record.ward_exchange_record(current_user)
     return render_template("public/exchanges.html", record=record)
 
 
@@ -71,9 +72,9 @@ def municipality(code: str):
     muni = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if muni is None:
         abort(404)
-    stmt = service.filtered_postings(current_user, ListFilters(municipality_id=muni.id))
+    stmt = listing.filtered_postings(current_user, ListFilters(municipality_id=muni.id))
     page = db.paginate(stmt, page=page_arg(), per_page=20, error_out=False)
-    partners = stats.partners_of(current_user, muni)
+    partners = exchange_record.partners_of(current_user, muni)
     ward_partners = [(m, n) for m, n in partners if m.is_special_ward]
     return render_template(
         "public/municipality.html", muni=muni, page=page, partners=partners,
@@ -83,12 +84,12 @@ def municipality(code: str):
 
 @bp.route("/map")
 def japan_map():
-    counts = stats.prefecture_counts(current_user)
-    bins = stats.shade_steps(counts)
+    counts = exchange_record.prefecture_counts(current_user)
+    bins = exchange_record.shade_steps(counts)
     tiles = [
         {
             "name": pref, "short": short_name(pref), "col": TILES[pref][0], "row": TILES[pref][1],
-            "count": counts[pref], "level": stats.shade_level(counts[pref], bins),
+            "count": counts[pref], "level": exchange_record.shade_level(counts[pref], bins),
         }
         for pref in PREFECTURES
     ]

@@ -5,7 +5,7 @@ from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, text_arg
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES
-from app.services.search import SEARCH_STATUSES, SORTS, SearchParams
+from app.services.search.query import SEARCH_STATUSES, SORTS, SearchParams
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100

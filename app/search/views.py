@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.search import bp
 from app.search.params import search_params
-from app.services import search as service
+from app.services.search import query as service
 
 
 @dataclass

@@ -57,7 +57,7 @@ def test_bad_parameters_are_json_400s(client, query):
 
 
 def test_search_filters_and_counts_request_status(client, postings, sample):
-    from app.services.postings import set_request_status
+    from app.services.postings.editing import set_request_status
 
     wanted = postings(kind="partnership_request", title="防災訓練の連携先を募集",
                       details={"sought": "合同訓練の相手", "request_status": "open"})

@@ -36,7 +36,7 @@ def demo_site(template_db, tmp_path_factory):
                                RATELIMIT_ENABLED=False)
     with app.app_context():
         from app.extensions import db
-        from app.services.demo import load_demo
+        from app.services.data.demo import load_demo
 
         load_demo()
         db.session.remove()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Event, Posting
-from app.services.demo import DEMO_PASSWORD
+from app.services.data.demo import DEMO_PASSWORD
 from tests.browser.checks import assert_accessible, assert_keyboard, screenshot_both
 
 

@@ -77,7 +77,7 @@ def generous_limits(app):
 @pytest.fixture
 def deliver(app, smtp):
     """Run the worker once (as `flask mail deliver --once` does)."""
-    from app.services import outbox
+    from app.services.mail import outbox
 
     def run(now=None):
         return outbox.deliver_due(now=now)

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Thread
-from app.services import messaging
-from app.services.messaging import Sender
+from app.services.contact import actions, links, routing
+from app.services.contact.routing import Sender
 
 ROLES = ["anonymous", "officer_own", "officer_other", "liaison_own", "liaison_other",
          "liaison_central", "admin"]
@@ -43,8 +43,8 @@ def world(users, postings, desk):
         "admin": users.admin(),
     }
     posting = postings(code=own, officer=accounts["officer_own"].officer)
-    thread = messaging.contact_posting(posting, Sender("住民", "resident@example.com"), "", "質問です")
-    token = messaging.issue_sender_link(thread)
+    thread = routing.contact_posting(posting, Sender("住民", "resident@example.com"), "", "質問です")
+    token = links.issue_sender_link(thread)
     db.session.commit()
     return accounts, thread, token
 
@@ -106,8 +106,8 @@ def test_contact_route_matrix(client, world, role):
 def test_private_link_shows_only_its_thread(client, world, postings):
     accounts, thread, token = world
     posting = postings(code="131041", officer=accounts["officer_own"].officer)
-    other = messaging.contact_posting(posting, Sender("別人", "other@example.com"), "", "別の秘密の質問")
-    messaging.add_note(thread, accounts["officer_own"], "内部メモ: 送信者には見せない")
+    other = routing.contact_posting(posting, Sender("別人", "other@example.com"), "", "別の秘密の質問")
+    actions.add_note(thread, accounts["officer_own"], "内部メモ: 送信者には見せない")
     page = client.get(f"/contact/t/{token}").get_data(as_text=True)
     assert "質問です" in page
     assert "別の秘密の質問" not in page and "別人" not in page
@@ -117,7 +117,7 @@ def test_private_link_shows_only_its_thread(client, world, postings):
 
 def test_revoked_link_is_dead(client, world):
     accounts, thread, token = world
-    messaging.revoke_link(thread, accounts["officer_own"])
+    links.revoke_link(thread, accounts["officer_own"])
     assert client.get(f"/contact/t/{token}").status_code == 404
     assert db.session.scalar(select(Thread.token_revoked))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OutboxMail
 from app.models.base import utcnow
-from app.services import outbox
+from app.services.mail import outbox
 from tests.contact.conftest import pending
 
 

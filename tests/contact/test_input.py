@@ -105,12 +105,12 @@ def test_settings_page_changes_notify_mode(client, users):
 
 
 def test_reply_errors_are_clear_and_store_nothing(client, new_client, users, postings):
-    from app.services import messaging
-    from app.services.messaging import Sender
+    from app.services.contact import actions, links, routing
+    from app.services.contact.routing import Sender
 
     officer = users.officer("131041")
-    thread = messaging.contact_posting(postings(officer=officer.officer), Sender("住民", "r@example.com"), "", "質問")
-    token = messaging.issue_sender_link(thread)
+    thread = routing.contact_posting(postings(officer=officer.officer), Sender("住民", "r@example.com"), "", "質問")
+    token = links.issue_sender_link(thread)
     db.session.commit()
     client.login(officer.email)
     page = f"/contact/threads/{thread.id}"
@@ -120,7 +120,7 @@ def test_reply_errors_are_clear_and_store_nothing(client, new_client, users, pos
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert len(thread.messages) == 1 and db.session.scalar(select(func.count(OutboxMail.id))) == 1
 
-    messaging.set_status(thread, officer, "closed")
+    actions.set_status(thread, officer, "closed")
     sender = new_client()
     response = sender.post_form(f"/contact/t/{token}", {"body": "まだ質問があります"})
     assert response.status_code == 400

@@ -3,8 +3,8 @@ sender: contact always goes through the platform."""
 
 import re
 
-from app.services import messaging
-from app.services.messaging import Sender
+from app.services.contact import actions, routing
+from app.services.contact.routing import Sender
 
 SECRET = "hidden.officer@city.shinjuku.example.jp"
 
@@ -17,8 +17,8 @@ def _get(client, url):
 def test_officer_address_is_never_shown(client, new_client, users, postings, desk, smtp, deliver):
     officer = users.officer("131041", email=SECRET, name="秘匿 太郎")
     posting = postings(code="131041", officer=officer.officer, title="空き家の利活用連携")
-    thread = messaging.contact_posting(posting, Sender("住民", "resident@example.com"), "", "質問")
-    messaging.reply(thread, officer, "回答します")
+    thread = routing.contact_posting(posting, Sender("住民", "resident@example.com"), "", "質問")
+    actions.reply(thread, officer, "回答します")
     deliver()
     token = re.search(r"/contact/t/([A-Za-z0-9_-]+)", smtp.mailbox.body(smtp.mailbox.to("resident@example.com")[0])).group(1)
 

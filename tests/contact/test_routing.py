@@ -4,12 +4,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app import permissions
 from app.extensions import db
 from app.models import AuditLog, Officer, OutboxMail, Posting, Thread
-from app.services import handover, messaging, outbox
-from app.services.messaging import Sender
-from app.services.postings import ContactInput
-from app.services.workdays import working_days_between
+from app.services.contact import actions, escalation, handover, inbox, reply_stats, routing
+from app.services.contact.routing import Sender
+from app.services.contact.workdays import working_days_between
+from app.services.mail import digest
+from app.services.postings.editing import ContactInput
 
 RESIDENT = Sender("住民 花子", "hanako@example.com")
 
@@ -47,7 +49,7 @@ def test_ward_message_goes_to_the_desk_and_is_forwarded(client, users, desk, smt
     text = smtp.mailbox.body(fwd)
     assert "連携窓口からあなたにお問い合わせ" in text and "環境課でご対応ください。" in text
 
-    messaging.reply(thread, officer, "環境課です。ご連絡します。")
+    actions.reply(thread, officer, "環境課です。ご連絡します。")
     assert _events(thread) == ["message", "forward", "reply"]
     page = client.get(f"/contact/threads/{thread.id}").get_data(as_text=True)
     assert "区の窓口に相談したいです。" in page and "環境課でご対応ください。" in page
@@ -58,7 +60,7 @@ def test_other_municipalities_use_the_latest_posting_or_say_unavailable(client, 
     officer = users.officer("011002")  # 札幌市: no desk
     postings(code="011002", officer=officer.officer)
     assert client.get("/contact/m/011002").status_code == 200
-    thread = messaging.contact_municipality(officer.municipality, RESIDENT, "質問", "本文")
+    thread = routing.contact_municipality(officer.municipality, RESIDENT, "質問", "本文")
     assert thread.officer_id == officer.officer.id
     response = client.get("/contact/m/012025")  # 函館市: nothing on the platform
     assert response.status_code == 404
@@ -68,7 +70,7 @@ def test_other_municipalities_use_the_latest_posting_or_say_unavailable(client, 
 
 def test_officer_without_account_is_mailed_and_desk_sees_it(client, users, postings, desk, smtp, deliver):
     posting = postings(code="131041", contact_email="noaccount@example.jp")
-    thread = messaging.contact_posting(posting, RESIDENT, "", "アカウントのない担当者へ")
+    thread = routing.contact_posting(posting, RESIDENT, "", "アカウントのない担当者へ")
     assert thread.officer.user is None and thread.desk_id == desk("131041").id
     deliver()
     (mail,) = smtp.mailbox.to("noaccount@example.jp")
@@ -83,9 +85,9 @@ def test_handover_moves_postings_and_open_threads(client, users, postings, desk,
     old = users.officer("131041", email="old@example.jp", name="異動 前任")
     successor = users.officer("131041", email="new@example.jp", name="後任 次郎")
     posting = postings(code="131041", officer=old.officer)
-    open_thread = messaging.contact_posting(posting, RESIDENT, "", "まだ対応中")
-    closed = messaging.contact_posting(posting, RESIDENT, "", "終わった件")
-    messaging.set_status(closed, old, "closed")
+    open_thread = routing.contact_posting(posting, RESIDENT, "", "まだ対応中")
+    closed = routing.contact_posting(posting, RESIDENT, "", "終わった件")
+    actions.set_status(closed, old, "closed")
     member = users.liaison(desk("131041"))
 
     client.login(member.email)
@@ -106,10 +108,10 @@ def test_handover_moves_postings_and_open_threads(client, users, postings, desk,
     assert any("引き継いだため送信しています" in smtp.mailbox.body(m) for m in smtp.mailbox.to("new@example.jp"))
 
     # New messages for the transferred officer reach the successor; none are dropped.
-    thread = messaging.contact_posting(db.session.get(Posting, posting.id), RESIDENT, "", "異動後")
+    thread = routing.contact_posting(db.session.get(Posting, posting.id), RESIDENT, "", "異動後")
     assert thread.officer_id == successor.officer.id
     old.officer.successor_id = successor.officer.id
-    late = messaging.contact_posting(posting, RESIDENT, "", "古いリンクから")
+    late = routing.contact_posting(posting, RESIDENT, "", "古いリンクから")
     assert late.officer_id == successor.officer.id
     # A second handover of the same officer is refused with a clear message.
     again = client.post_form(f"/contact/officers/{old.officer.id}/handover",
@@ -121,7 +123,7 @@ def test_handover_to_a_new_person_and_to_nobody(users, postings, desk):
     admin = users.admin()
     old = users.officer("131041", email="leaving@example.jp")
     posting = postings(code="131041", officer=old.officer)
-    thread = messaging.contact_posting(posting, RESIDENT, "", "後任は新人")
+    thread = routing.contact_posting(posting, RESIDENT, "", "後任は新人")
     new = handover.hand_over(old.officer, admin, new=ContactInput(name="新任 三郎", email="shinnin@example.jp"))
     assert new.user is None and thread.officer_id == new.id
     assert thread.desk_id == desk("131041").id  # no account yet: the desk keeps sight
@@ -130,7 +132,7 @@ def test_handover_to_a_new_person_and_to_nobody(users, postings, desk):
     orphan.officer.active = False  # left without a successor
     db.session.commit()
     posting2 = postings(code="131041", officer=orphan.officer)
-    routed = messaging.contact_posting(posting2, RESIDENT, "", "誰もいない")
+    routed = routing.contact_posting(posting2, RESIDENT, "", "誰もいない")
     assert routed.officer_id is None and routed.desk_id == desk("131041").id
 
 
@@ -139,7 +141,7 @@ def test_handover_permissions_in_service(users):
     stranger = users.officer("131041")
     try:
         handover.hand_over(officer.officer, stranger, successor=stranger.officer)
-    except messaging.NotAllowed:
+    except permissions.Forbidden:
         pass
     else:  # pragma: no cover
         raise AssertionError("an officer may not hand over a colleague")
@@ -149,15 +151,15 @@ def test_escalation_after_working_days(users, postings, desk, runner, smtp, deli
     officer = users.officer("131041")
     member = users.liaison(desk("131041"))
     posting = postings(code="131041", officer=officer.officer)
-    thread = messaging.contact_posting(posting, RESIDENT, "", "返事がない")
+    thread = routing.contact_posting(posting, RESIDENT, "", "返事がない")
     # Friday 2026-11-20 10:00 JST; Monday 11/23 is a holiday (勤労感謝の日).
     thread.created_at = datetime(2026, 11, 20, 1, 0)
     db.session.commit()
-    assert messaging.escalate(now=datetime(2026, 11, 25, 1, 0), days=3) == []  # Tue, Wed only
-    done = messaging.escalate(now=datetime(2026, 11, 26, 1, 0), days=3)
+    assert escalation.escalate(now=datetime(2026, 11, 25, 1, 0), days=3) == []  # Tue, Wed only
+    done = escalation.escalate(now=datetime(2026, 11, 26, 1, 0), days=3)
     assert done == [thread] and thread.desk_id == desk("131041").id
     assert _events(thread) == ["message", "escalation"]
-    assert messaging.escalate(now=datetime(2026, 12, 26, 1, 0), days=3) == []  # once only
+    assert escalation.escalate(now=datetime(2026, 12, 26, 1, 0), days=3) == []  # once only
     deliver()
     assert any("回付されたことをお知らせしています" in smtp.mailbox.body(m) for m in smtp.mailbox.to(member.email))
     result = runner.invoke(args=["mail", "escalate"])
@@ -176,7 +178,7 @@ def test_digest_bundles_mail(users, postings, runner, smtp, deliver):
     db.session.commit()
     posting = postings(code="131041", officer=officer.officer)
     for i in range(3):
-        messaging.contact_posting(posting, RESIDENT, f"件名{i}", f"本文{i}")
+        routing.contact_posting(posting, RESIDENT, f"件名{i}", f"本文{i}")
     assert deliver().sent == 0
     result = runner.invoke(args=["mail", "digest"])
     assert "1 digest(s) queued." in result.output
@@ -184,40 +186,40 @@ def test_digest_bundles_mail(users, postings, runner, smtp, deliver):
     (mail,) = smtp.mailbox.to("digest@example.jp")
     body = smtp.mailbox.body(mail)
     assert all(f"本文{i}" in body for i in range(3)) and "まとめて通知する" in body
-    assert outbox.send_digests() == 0
+    assert digest.send_digests() == 0
 
 
 def test_notify_none_still_reaches_the_inbox(users, postings, smtp, deliver):
     officer = users.officer("131041")
     officer.notify_mode = "none"
     db.session.commit()
-    thread = messaging.contact_posting(postings(officer=officer.officer), RESIDENT, "", "通知なし")
+    thread = routing.contact_posting(postings(officer=officer.officer), RESIDENT, "", "通知なし")
     assert db.session.scalar(select(OutboxMail.id)) is None
-    assert messaging.unread_count(officer) == 1 and thread.status == "new"
+    assert inbox.unread_count(officer) == 1 and thread.status == "new"
 
 
 def test_reply_stats(users, postings):
     officer = users.officer()
     posting = postings(officer=officer.officer)
     for hours in (1, 3, 10):
-        thread = messaging.contact_posting(posting, RESIDENT, "", "質問")
+        thread = routing.contact_posting(posting, RESIDENT, "", "質問")
         thread.created_at = datetime(2026, 1, 5, 0)
         thread.first_reply_at = thread.created_at + timedelta(hours=hours)
     db.session.commit()
-    assert messaging.reply_stats() == {"answered": 3, "median_first_reply_hours": 3.0}
+    assert reply_stats.reply_stats() == {"answered": 3, "median_first_reply_hours": 3.0}
 
 
 def test_forwarded_thread_stays_unread_for_the_officer(client, users, desk):
     member = users.liaison(desk("131041"))
     officer = users.officer("131041")
-    thread = messaging.contact_municipality(officer.municipality, RESIDENT, "件名", "本文")
-    assert messaging.unread_count(member) == 1
-    messaging.forward(thread, member, officer.officer, "")
+    thread = routing.contact_municipality(officer.municipality, RESIDENT, "件名", "本文")
+    assert inbox.unread_count(member) == 1
+    actions.forward(thread, member, officer.officer, "")
     client.login(member.email)
     client.get(f"/contact/threads/{thread.id}")  # the desk looks again
     db.session.refresh(thread)
     assert thread.status == "new"
-    assert messaging.unread_count(member) == 0 and messaging.unread_count(officer) == 1
+    assert inbox.unread_count(member) == 0 and inbox.unread_count(officer) == 1
 
 
 def test_official_sender_is_prefilled_and_linked(client, users, postings):
@@ -252,7 +254,7 @@ def test_desk_link_partial(app, users, postings, muni):
 
 
 def test_messages_without_subject_get_one(users, desk):
-    central = messaging.contact_municipality(None, RESIDENT, "", "全体への質問")
+    central = routing.contact_municipality(None, RESIDENT, "", "全体への質問")
     assert central.subject == "特別区 全体窓口へのお問い合わせ" and central.desk.is_central
-    ward = messaging.contact_municipality(desk("131041").municipality, RESIDENT, " ", "区への質問")
+    ward = routing.contact_municipality(desk("131041").municipality, RESIDENT, " ", "区への質問")
     assert ward.subject == "新宿区へのお問い合わせ"

@@ -8,9 +8,10 @@ from sqlalchemy import func, inspect, select
 
 from app.extensions import db
 from app.models import Municipality, Posting
-from app.services import demo, importer
-from app.services.postings import ListFilters, filtered_postings
-from app.services.reference import load_reference_data
+from app.services.data import demo
+from app.services.data.reference import load_reference_data
+from app.services.postings import importer
+from app.services.postings.listing import ListFilters, filtered_postings
 
 pytestmark = pytest.mark.postgres
 

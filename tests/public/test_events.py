@@ -2,7 +2,7 @@ from datetime import datetime
 
 from app.extensions import db
 from app.models import Event
-from app.services.events import ics_escape, ics_fold
+from app.services.events.ics import ics_escape, ics_fold
 
 
 def test_month_calendar_and_navigation(client, world):

@@ -26,7 +26,7 @@ def test_secret_pages_look_missing(client, world):
 
 
 def test_counts_leave_out_secret_postings(client, world):
-    from app.services.stats import participating, prefecture_counts, ward_exchange_record
+    from app.services.public.exchanges import participating, prefecture_counts, ward_exchange_record
 
     counts = prefecture_counts(None)
     assert counts["福島県"] == 1 and counts["東京都"] == 1

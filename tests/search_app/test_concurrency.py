@@ -4,7 +4,7 @@ caller, and after `flask search sync` everything is indexed."""
 import multiprocessing
 import traceback
 
-from app.services import indexing
+from app.services.search import indexing
 from tests.search_app.conftest import find_ids
 
 WORKERS = 3

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import IndexQueue, Posting
-from app.services import indexing
-from app.services.postings import archive_posting
+from app.services.postings.editing import archive_posting
+from app.services.search import indexing
 from search_index import IndexWriteError, SearchEngine
 from tests.search_app.conftest import find_ids
 
@@ -20,7 +20,7 @@ def test_a_saved_posting_is_findable_and_an_edit_reindexes_it(postings):
     assert find_ids("古民家") == [posting.id]
     assert db.session.scalar(select(IndexQueue)) is None
 
-    from app.services.postings import PostingInput, update_posting
+    from app.services.postings.editing import PostingInput, update_posting
 
     data = PostingInput(kind=posting.kind, title="棚田オーナー制度の共同運営", municipality=posting.municipality,
                         officer=posting.officer, status="published", categories=list(posting.categories))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Posting
-from app.services.indexing import _with_relations, document_for
+from app.services.search.indexing import _with_relations, document_for
 from tests.search_app.conftest import find_ids
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Posting
-from app.services import indexing
+from app.services.search import indexing
 from tests.search_app.conftest import find_ids
 
 SECRET = "極秘連携構想"
@@ -36,16 +36,16 @@ def test_officials_only_and_drafts_never_reach_the_public_page(client, postings)
 
 
 def test_public_totals_and_facets_count_only_public_postings(app, postings):
-    from app.services import search
+    from app.services.search import query
 
     _setup(postings)
-    found = search.search(None, search.SearchParams())
+    found = query.search(None, query.SearchParams())
     assert found.total == 1
     counts = {name: {v.value: v.count for v in values} for name, values in found.facets.items()}
     assert counts["field"] == {"防災": 1}
     assert "石川県" not in counts["prefecture"] and "B-9" not in counts["category"]
     assert counts["status"] == {"published": 1}
-    assert search.search(None, search.SearchParams(q=SECRET)).total == 0
+    assert query.search(None, query.SearchParams(q=SECRET)).total == 0
 
 
 def test_officials_see_officials_only_postings_but_not_others_drafts(client, users, postings):

@@ -1,10 +1,7 @@
-"""Who may do what: one place, used by views, services, search and the API.
+"""Rules on one object: plain functions of (user, object) that answer True or False.
 
-Each rule is a plain function of (user, object). `user` may be Flask-Login's anonymous user or
-None (residents, the CLI's "nobody"). Views turn a False into a 403 with `require`.
+`user` may be Flask-Login's anonymous user or None (residents, the CLI's "nobody").
 """
-
-from flask import abort
 
 
 def _is_official(user) -> bool:
@@ -55,19 +52,6 @@ def can_edit_posting(user, posting) -> bool:
     return can_create_posting_for(user, posting.municipality_id)
 
 
-def can_manage_users(user) -> bool:
-    return is_admin(user)
-
-
-def can_manage_desk(user, desk) -> bool:
-    """Desk members (and admins) triage the desk's inbox; the central desk sees every ward's."""
-    if is_admin(user):
-        return True
-    if not _is_official(user) or user.role != "liaison" or user.desk is None:
-        return False
-    return user.desk.is_central or user.desk_id == desk.id
-
-
 def can_hand_over(user, officer) -> bool:
     """Admins, and liaison desks for officers of their own ward (the central desk for all)."""
     if is_admin(user):
@@ -103,11 +87,25 @@ def can_forward_thread(user, thread) -> bool:
     return _is_official(user) and user.role == "liaison" and can_read_thread(user, thread)
 
 
+def has_account(officer) -> bool:
+    """The officer can log in (so the thread waits for them, not for a desk)."""
+    return officer is not None and officer.user is not None and officer.user.active
+
+
+def handles_thread(user, thread) -> bool:
+    """The user is who the thread is waiting for (not merely allowed to look): its officer
+    when they have an account, else the desk holding it."""
+    officer = getattr(user, "officer", None)
+    if thread.officer is not None and has_account(thread.officer):
+        return officer is not None and thread.officer_id == officer.id
+    return bool(getattr(user, "desk_id", None) and thread.desk_id == user.desk_id)
+
+
+def can_view_event(user, event) -> bool:
+    if event.posting is not None and not can_view_posting(user, event.posting):
+        return False
+    return event.visibility == "public" or _is_official(user)
+
+
 def can_edit_event(user, event) -> bool:
     return can_create_posting_for(user, event.municipality_id)
-
-
-def require(allowed: bool) -> None:
-    """Abort with 403 unless allowed (views call this after loading the object)."""
-    if not allowed:
-        abort(403)

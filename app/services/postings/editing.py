@@ -1,4 +1,4 @@
-"""Creating, editing, archiving and listing postings.
+"""Creating, editing and archiving postings (the one write path: forms, API, importer, demo).
 
 Views and the importer hand over a `PostingInput` (already validated for shape); the rules
 that depend on who acts and on the database live here.
@@ -7,7 +7,7 @@ that depend on who acts and on the database live here.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Category, Municipality, Officer, Posting, Tag
 from app.models.base import utcnow
 from app.models.postings import POSTING_CLASSES, PartnershipRequest
-from app.services import indexing
+from app.services.search import indexing
 
 # Each kind's own fields and their Python types (the single list the importer and forms follow).
 DETAIL_FIELDS: dict[str, dict[str, type]] = {
@@ -35,10 +35,6 @@ DETAIL_FIELDS: dict[str, dict[str, type]] = {
         "start_date": date,
     },
 }
-
-
-class PermissionDenied(Exception):
-    """The acting user may not do this (views turn it into a 403)."""
 
 
 @dataclass
@@ -143,7 +139,7 @@ def _apply(posting: Posting, data: PostingInput) -> None:
 def create_posting(data: PostingInput, actor) -> Posting:
     """Create a posting for `data.municipality`; `actor=None` is the trusted CLI."""
     if actor is not None and not permissions.can_create_posting_for(actor, data.municipality.id):
-        raise PermissionDenied
+        raise permissions.Forbidden
     posting = POSTING_CLASSES[data.kind]()
     posting.created_by_id = getattr(actor, "id", None)
     apply_input(posting, data)
@@ -156,21 +152,21 @@ def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
         permissions.can_edit_posting(actor, posting)
         and permissions.can_create_posting_for(actor, data.municipality.id)
     ):
-        raise PermissionDenied
+        raise permissions.Forbidden
     apply_input(posting, data)
     return _commit_and_index(posting)
 
 
 def archive_posting(posting: Posting, actor) -> Posting:
     if actor is not None and not permissions.can_edit_posting(actor, posting):
-        raise PermissionDenied
+        raise permissions.Forbidden
     posting.status = "archived"
     return _commit_and_index(posting)
 
 
 def set_request_status(posting: PartnershipRequest, status: str, actor) -> Posting:
     if actor is not None and not permissions.can_edit_posting(actor, posting):
-        raise PermissionDenied
+        raise permissions.Forbidden
     posting.request_status = status
     return _commit_and_index(posting)
 
@@ -183,68 +179,3 @@ def _commit_and_index(posting: Posting) -> Posting:
     db.session.commit()
     indexing.apply_pending()
     return posting
-
-
-# --- reading -----------------------------------------------------------------------------
-
-
-def visible_postings(user) -> Select:
-    """Postings the user may see in lists. Drafts only for those who may edit them."""
-    stmt = select(Posting)
-    if not permissions.is_official(user):
-        return stmt.where(Posting.status == "published", Posting.visibility == "public")
-    if permissions.is_admin(user):
-        return stmt
-    own = permissions.acting_municipality_id(user)
-    shown = Posting.status.in_(["published", "archived"])
-    if own is not None:
-        shown = or_(shown, Posting.municipality_id == own)
-    return stmt.where(shown)
-
-
-@dataclass
-class ListFilters:
-    kind: str | None = None
-    category: str | None = None
-    prefecture: str | None = None
-    region: str | None = None
-    status: str | None = None  # publication status; request status for partnership requests
-    municipality_id: int | None = None
-    sort: str = "newest"
-
-
-def filtered_postings(user, filters: ListFilters) -> Select:
-    stmt = visible_postings(user)
-    if filters.kind:
-        stmt = stmt.where(Posting.kind == filters.kind)
-    if filters.category:
-        stmt = stmt.where(Posting.categories.any(Category.code == filters.category))
-    # A place filter matches the owner or any partner: an exchange belongs to both towns' areas.
-    if filters.prefecture:
-        stmt = stmt.where(_involves(Municipality.prefecture == filters.prefecture))
-    if filters.region:
-        stmt = stmt.where(_involves(Municipality.region == filters.region))
-    if filters.municipality_id:
-        stmt = stmt.where(
-            or_(
-                Posting.municipality_id == filters.municipality_id,
-                Posting.partners.any(Municipality.id == filters.municipality_id),
-            )
-        )
-    if filters.status in ("open", "matched", "closed"):
-        stmt = stmt.where(PartnershipRequest.request_status == filters.status)
-    elif filters.status in ("draft", "published", "archived"):
-        stmt = stmt.where(Posting.status == filters.status)
-    elif not filters.status:
-        stmt = stmt.where(Posting.status != "archived")
-    order = func.coalesce(Posting.published_at, Posting.created_at).desc()
-    return stmt.order_by(order, Posting.id.desc())
-
-
-def _involves(condition):
-    return or_(Posting.municipality.has(condition), Posting.partners.any(condition))
-
-
-def count_visible(user, **criteria) -> int:
-    stmt = visible_postings(user).filter_by(**criteria)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))

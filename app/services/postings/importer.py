@@ -29,8 +29,8 @@ from app.models.postings import (
     STATUSES,
     VISIBILITIES,
 )
-from app.services import indexing
-from app.services.postings import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
+from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
+from app.services.search import indexing
 
 LIST_SEPARATOR = "|"
 CHOICES = {

@@ -7,9 +7,12 @@ from app import permissions
 from app.extensions import db
 from app.models import AuditLog, Message, Officer, Posting, Thread
 from app.models.base import utcnow
-from app.services import indexing, notify
-from app.services.messaging import OPEN_STATUSES, ContactError, NotAllowed, desk_for
-from app.services.postings import ContactInput, find_or_create_officer
+from app.models.messaging import OPEN_STATUSES
+from app.services.contact.routing import desk_for
+from app.services.contact.text import ContactError
+from app.services.mail import notify
+from app.services.postings.editing import ContactInput, find_or_create_officer
+from app.services.search import indexing
 
 
 def successor_candidates(officer: Officer) -> list[Officer]:
@@ -24,7 +27,7 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
               new: ContactInput | None = None, note: str = "") -> Officer:
     """Mark `officer` transferred and move their work to `successor` (or a new officer)."""
     if actor is not None and not permissions.can_hand_over(actor, officer):
-        raise NotAllowed("この担当者の引き継ぎを行う権限がありません。")
+        raise permissions.Forbidden("この担当者の引き継ぎを行う権限がありません。")
     if not officer.active:
         raise ContactError("この担当者は既に異動済みです。")
     if (successor is None) == (new is None):

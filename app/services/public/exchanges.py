@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import Municipality, Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import posting_partners
-from app.services.postings import visible_postings
+from app.permissions import visible_postings
 
 
 def _involvement(user):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Category, Desk, Municipality, region_for_prefecture
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CENTRAL_DESK_NAME = "特別区 全体窓口"
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Desk, Event, Municipality, Officer, Posting, User
-from app.services import accounts, importer
+from app.services.accounts import users
+from app.services.postings import importer
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_PASSWORD = "kakehashi-demo"
 DEMO_ADMIN = "admin@kakehashi.example.jp"
 DEMO_LIAISON = "madoguchi@kakehashi.example.jp"
@@ -78,7 +79,7 @@ def ensure_demo_accounts() -> list[dict]:
         select(Officer).join(User, Officer.user_id == User.id).where(User.email.like("%example.jp"))
     ) or _busiest_ward_officer()
     if officer is not None and officer.user is None:
-        accounts.create_user(officer.email, officer.name, DEMO_PASSWORD, "officer", officer.municipality)
+        users.create_user(officer.email, officer.name, DEMO_PASSWORD, "officer", officer.municipality)
     if officer is not None:
         created.append({"role": "officer", "email": officer.email, "who": officer.public_label,
                         "municipality": officer.municipality.name})
@@ -87,9 +88,9 @@ def ensure_demo_accounts() -> list[dict]:
         desk = db.session.scalar(select(Desk).where(Desk.municipality_id == officer.municipality_id))
     if desk is not None:
         if db.session.scalar(select(User).where(User.email == DEMO_LIAISON)) is None:
-            accounts.create_user(DEMO_LIAISON, f"{desk.name} 担当", DEMO_PASSWORD, "liaison", desk=desk)
+            users.create_user(DEMO_LIAISON, f"{desk.name} 担当", DEMO_PASSWORD, "liaison", desk=desk)
         created.append({"role": "liaison", "email": DEMO_LIAISON, "who": desk.name, "municipality": ""})
     if db.session.scalar(select(User).where(User.email == DEMO_ADMIN)) is None:
-        accounts.create_user(DEMO_ADMIN, "管理者", DEMO_PASSWORD, "admin")
+        users.create_user(DEMO_ADMIN, "管理者", DEMO_PASSWORD, "admin")
     created.append({"role": "admin", "email": DEMO_ADMIN, "who": "管理者", "municipality": ""})
     return created

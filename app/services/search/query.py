@@ -18,8 +18,8 @@ from app import permissions
 from app.extensions import db
 from app.models import Category, Posting
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
-from app.services import indexing
-from app.services.postings import visible_postings
+from app.permissions import visible_postings
+from app.services.search import indexing
 
 log = logging.getLogger(__name__)
 

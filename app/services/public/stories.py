@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Category, Municipality, Posting
-from app.services.postings import ListFilters, filtered_postings
+from app.services.postings.listing import ListFilters, filtered_postings
 
 
 def newest_stories(user, limit: int = 6, exclude: set[int] | None = None) -> list[Posting]:

@@ -1,7 +1,7 @@
 """Who is told about a thread event, and the (plain-text, Japanese) mail they get.
 
 Every mail says why it was sent. Officials get a link to the thread on the platform; the
-outside sender gets a private link (see messaging.issue_sender_link).
+outside sender gets a private link (see contact.links.issue_sender_link).
 """
 
 from flask import current_app
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Block, Desk, Thread, User
-from app.services import outbox
+from app.services.mail import outbox
 
 
 def site() -> str:

@@ -1,0 +1,59 @@
+"""Who may do what: every rule and every list scope, in one place.
+
+- rules.py: one object at a time (`can_edit_posting(user, posting)` …), True or False;
+- scopes.py: what a user may list (`visible_postings(user)` …), as SELECTs to build on.
+
+Views and services ask these and nothing else. A refusal is `Forbidden`, turned into a 403
+(or a 404 where the object's existence is not to be revealed) by one error handler.
+"""
+
+from app.permissions.rules import (
+    acting_municipality_id,
+    can_create_posting,
+    can_create_posting_for,
+    can_edit_event,
+    can_edit_posting,
+    can_forward_thread,
+    can_hand_over,
+    can_read_thread,
+    can_view_event,
+    can_view_posting,
+    handles_thread,
+    has_account,
+    is_admin,
+    is_official,
+)
+from app.permissions.scopes import (
+    blocked_senders,
+    inbox_threads,
+    officers_with_account,
+    visible_events,
+    visible_postings,
+)
+
+
+class Forbidden(Exception):
+    """The acting user may not do this. `hide=True` answers 404, as for a missing object, so
+    that ids cannot be probed; the message (Japanese) is shown when given."""
+
+    def __init__(self, message: str = "", *, hide: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.hide = hide
+
+
+def require(allowed: bool, message: str = "", *, hide: bool = False) -> None:
+    """Raise Forbidden unless allowed (views and services call this after loading the object)."""
+    if not allowed:
+        raise Forbidden(message, hide=hide)
+
+
+__all__ = [
+    "Forbidden", "require",
+    "acting_municipality_id", "can_create_posting", "can_create_posting_for", "can_edit_event",
+    "can_edit_posting", "can_forward_thread", "can_hand_over", "can_read_thread",
+    "can_view_event", "can_view_posting", "handles_thread", "has_account", "is_admin",
+    "is_official",
+    "blocked_senders", "inbox_threads", "officers_with_account", "visible_events",
+    "visible_postings",
+]

@@ -1,0 +1,54 @@
+"""Query scopes: what a user may list. Each returns a SELECT (or a WHERE clause) that pages,
+feeds, counts, the API and search re-checks all build on, so a list can never show what the
+object rules in rules.py would refuse."""
+
+from sqlalchemy import Select, false, or_, select
+
+from app.models import Block, Event, Officer, Posting, Thread, User
+from app.permissions.rules import acting_municipality_id, is_admin, is_official
+
+
+def visible_postings(user) -> Select:
+    """Postings the user may see in lists. Drafts only for those who may edit them."""
+    stmt = select(Posting)
+    if not is_official(user):
+        return stmt.where(Posting.status == "published", Posting.visibility == "public")
+    if is_admin(user):
+        return stmt
+    own = acting_municipality_id(user)
+    shown = Posting.status.in_(["published", "archived"])
+    if own is not None:
+        shown = or_(shown, Posting.municipality_id == own)
+    return stmt.where(shown)
+
+
+def visible_events(user) -> Select:
+    """Events are public only when marked public AND their posting (if any) is visible."""
+    posting_ids = visible_postings(user).with_only_columns(Posting.id)
+    stmt = select(Event).where(or_(Event.posting_id.is_(None), Event.posting_id.in_(posting_ids)))
+    if not is_official(user):
+        stmt = stmt.where(Event.visibility == "public")
+    return stmt
+
+
+def inbox_threads(user):
+    """WHERE clause of the threads waiting in the user's inbox: an officer's own, a desk's,
+    or all (admin). Narrower than can_read_thread, which also lets a ward desk look at its
+    officers' threads and the central desk at every thread."""
+    if is_admin(user):
+        return Thread.id.is_not(None)
+    if getattr(user, "officer", None) is not None:
+        return Thread.officer_id == user.officer.id
+    if is_official(user) and user.role == "liaison" and user.desk_id is not None:
+        return Thread.desk_id == user.desk_id
+    return false()
+
+
+def blocked_senders(user) -> Select:
+    """Addresses the user has blocked (their messages stay stored but out of the inbox)."""
+    return select(Block.sender_email).where(Block.user_id == user.id)
+
+
+def officers_with_account() -> Select:
+    """Ids of officers who can log in: threads for them wait for them, not for a desk."""
+    return select(Officer.id).join(User, Officer.user_id == User.id).where(User.active.is_(True))

@@ -1,0 +1,34 @@
+"""Inboxes: the threads waiting for a user, and how many of them are unread."""
+
+from sqlalchemy import Select, func, select
+
+from app import permissions
+from app.extensions import db
+from app.models import Thread
+from app.models.messaging import OPEN_STATUSES
+
+
+def inbox_query(user, status: str | None = None, show_blocked: bool = False) -> Select:
+    """The threads waiting for the user: their own (officer), their desk's, or all (admin)."""
+    stmt = select(Thread).where(permissions.inbox_threads(user))
+    blocked = permissions.blocked_senders(user)
+    if show_blocked:
+        stmt = stmt.where(Thread.sender_email.in_(blocked))
+    else:
+        stmt = stmt.where(Thread.sender_email.not_in(blocked))
+    if status in ("new", "read", "replied", "closed"):
+        stmt = stmt.where(Thread.status == status)
+    elif status == "open":
+        stmt = stmt.where(Thread.status.in_(OPEN_STATUSES))
+    return stmt.order_by(Thread.updated_at.desc(), Thread.id.desc())
+
+
+def unread_count(user) -> int:
+    if not permissions.is_official(user):
+        return 0
+    stmt = inbox_query(user, "new").with_only_columns(func.count(Thread.id)).order_by(None)
+    if user.role == "liaison":
+        # A desk's unread ones are those it must answer itself, not those waiting for an officer.
+        with_account = permissions.officers_with_account()
+        stmt = stmt.where(Thread.officer_id.is_(None) | Thread.officer_id.not_in(with_account))
+    return db.session.scalar(stmt) or 0

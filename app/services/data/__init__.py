@@ -1,0 +1,1 @@
+"""Reference data (municipalities, categories, desks) and the demo data set."""

@@ -1,0 +1,1 @@
+"""Events: calendar views (calendar), saving (editing), iCalendar export (ics)."""

@@ -1,0 +1,51 @@
+"""Saving and deleting events (the one write path: the form and the demo loader)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app import permissions
+from app.extensions import db
+from app.models import Event, Posting
+
+
+@dataclass
+class EventInput:
+    title: str
+    municipality_id: int
+    starts_at: datetime  # naive Japan time
+    ends_at: datetime | None = None
+    kind: str = "programme"
+    description: str = ""
+    place: str | None = None
+    online_url: str | None = None
+    posting: Posting | None = None
+    visibility: str = "public"
+
+
+def save_event(event: Event | None, data: EventInput, actor) -> Event:
+    if not permissions.can_create_posting_for(actor, data.municipality_id):
+        raise permissions.Forbidden
+    if event is not None and not permissions.can_edit_event(actor, event):
+        raise permissions.Forbidden
+    if event is None:
+        event = Event()
+        db.session.add(event)
+    event.title = data.title.strip()
+    event.municipality_id = data.municipality_id
+    event.starts_at = data.starts_at
+    event.ends_at = data.ends_at
+    event.kind = data.kind
+    event.description = data.description.strip()
+    event.place = (data.place or "").strip() or None
+    event.online_url = (data.online_url or "").strip() or None
+    event.posting = data.posting
+    event.visibility = data.visibility
+    db.session.commit()
+    return event
+
+
+def delete_event(event: Event, actor) -> None:
+    if not permissions.can_edit_event(actor, event):
+        raise permissions.Forbidden
+    db.session.delete(event)
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Mail as a pipeline: compose (notify, digest) -> outbox (store, claim, send, retry) -> SMTP."""

@@ -1,0 +1,1 @@
+"""Postings: the write path (editing), lists (listing), bulk import (importer)."""

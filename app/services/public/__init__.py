@@ -1,0 +1,1 @@
+"""What the residents' pages show: stories and the exchange record (map, partners)."""

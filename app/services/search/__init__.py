@@ -1,0 +1,1 @@
+"""Search: the bridge to search_index (indexing) and the search page's query (query)."""
