@@ -92,3 +92,33 @@ def test_demo_data_file_is_valid(app):
     report = importer.import_file(demo.DEMO_DIR / "postings.jsonl")
     assert report.errors == []
     assert report.created >= 1
+
+
+def test_contact_without_address_reaches_the_desk(runner, tmp_path, desk, users):
+    """Open-data lines carry no address: the officer is a named record, the desk is told."""
+    from app.models import OutboxMail
+    from app.services.contact.routing import Sender, contact_posting
+
+    member = users.liaison(desk("131041"))
+    path = tmp_path / "open.jsonl"
+    line = {**GOOD, "contact": {"name": "山田 花子", "department": "地域振興課", "title": "係長"}}
+    path.write_text(_lines(line), encoding="utf-8")
+    result = runner.invoke(args=["postings", "import", str(path)])
+    assert "1 created, 0 updated, 0 rejected." in result.output
+    posting = db.session.scalar(select(Posting))
+    assert (posting.officer.name, posting.officer.email, posting.officer.phone) == ("山田 花子", "", "")
+    thread = contact_posting(posting, Sender("住民", "r@example.com"), "", "質問です")
+    assert thread.desk_id == desk("131041").id
+    assert [m.to_addr for m in db.session.scalars(select(OutboxMail))] == [member.email]
+
+
+def test_contact_without_address_keeps_the_named_officer(runner, tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(_lines(GOOD), encoding="utf-8")
+    runner.invoke(args=["postings", "import", str(path)])
+    without = {**GOOD, "title": "改訂", "contact": {"name": "山田 花子", "department": "地域振興課"}}
+    path.write_text(_lines(without, {**without, "external_id": "case-0002"}), encoding="utf-8")
+    assert "1 created, 1 updated, 0 rejected." in runner.invoke(args=["postings", "import", str(path)]).output
+    (officer,) = db.session.scalars(select(Officer)).all()
+    assert (officer.email, officer.phone) == ("hanako@shinjuku.example.jp", "03-0000-0000")
+    assert {p.officer_id for p in db.session.scalars(select(Posting))} == {officer.id}

@@ -80,6 +80,37 @@ def document(server_url: str) -> dict:
                     },
                 }
             },
+            "/postings": {
+                "get": {
+                    "operationId": "listPostings",
+                    "summary": "投稿の一覧（収集用）",
+                    "description": (
+                        "公開中の投稿を、更新日時の古い順（同時刻は id 順）に返します。"
+                        "`updated_since` に前回の収集時刻を渡せば、その後に変わった投稿だけを取得できます。"
+                        "ログインしていない利用者には一般公開の投稿だけが返ります。"
+                    ),
+                    "parameters": [
+                        _param("kind", {"type": "string", "enum": list(KINDS)}, "投稿の種類"),
+                        _param("category", {"type": "string", "enum": sorted(CATEGORY_CODES)},
+                               "カテゴリ（A-1 … B-11）"),
+                        _param("prefecture", {"type": "string", "enum": PREFECTURES},
+                               "都道府県（投稿自治体または連携先）"),
+                        _param("updated_since", {"type": "string", "format": "date-time"},
+                               "この日時以降に更新された投稿だけ（ISO 8601。日付だけなら日本時間の0時、"
+                               "時差のない日時は日本時間として扱います）"),
+                        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+                               "ページ番号"),
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                            "default": 20}, "1ページの件数"),
+                    ],
+                    "responses": {
+                        "200": {"description": "投稿の一覧",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/PostingList"}}}},
+                        "400": _error("パラメータが正しくない"),
+                    },
+                }
+            },
             "/postings/{id}": {
                 "get": {
                     "operationId": "getPosting",
@@ -154,6 +185,18 @@ def document(server_url: str) -> dict:
                                     "description": "担当者の部署・役職・氏名（連絡先は公開しない）"},
                     },
                     "required": ["id", "kind", "title", "url", "status", "visibility", "municipality"],
+                },
+                "PostingList": {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "next": {"type": "string", "format": "uri", "nullable": True,
+                                 "description": "次のページのURL（最後のページでは null）"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Posting"}},
+                    },
+                    "required": ["total", "page", "per_page", "next", "results"],
                 },
                 "Error": {
                     "type": "object",

@@ -1,17 +1,26 @@
 """Read-only JSON API (v1): search and posting details. Errors are JSON (app/errors.py)."""
 
-from flask import abort, jsonify, url_for
+from datetime import UTC, datetime
+
+from flask import abort, jsonify, request, url_for
 from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.api import bp
 from app.api.openapi import document
 from app.api.serialize import facets_json, posting_json, result_json
 from app.extensions import db
-from app.filters import int_arg
+from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg
 from app.models import Posting
+from app.models.geo import PREFECTURES
+from app.models.postings import KINDS
 from app.search.params import MAX_PER_PAGE, search_params
+from app.services.postings import listing
+from app.services.postings.listing import ListFilters
 from app.services.search import query as service
+from app.template_helpers import JST
 
 
 @bp.get("/search")
@@ -28,6 +37,53 @@ def search():
         results=[result_json(item) for item in found.items],
         facets=facets_json(found.facets),
     )
+
+
+@bp.get("/postings")
+def postings():
+    """Every posting the caller may see, for harvesters: filtered like search, oldest change
+    first (updated_at, then id), so `updated_since` plus paging never skips a posting."""
+    per_page = int_arg("per_page", "1ページの件数(per_page)", 1, MAX_PER_PAGE, default=20)
+    page = page_arg()
+    filters = ListFilters(
+        kind=choice_arg("kind", KINDS, "種類"),
+        category=choice_arg("category", CATEGORY_CODES, "カテゴリ"),
+        prefecture=choice_arg("prefecture", PREFECTURES, "都道府県"),
+        status="published",
+    )
+    stmt = listing.filtered_postings(current_user, filters).order_by(None)
+    since = _updated_since()
+    if since is not None:
+        stmt = stmt.where(Posting.updated_at >= since)
+    total = db.session.scalar(stmt.with_only_columns(func.count(Posting.id)).order_by(None))
+    rows = db.session.scalars(
+        stmt.order_by(Posting.updated_at, Posting.id)
+        .limit(per_page).offset((page - 1) * per_page)
+        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
+                 selectinload(Posting.categories), selectinload(Posting.tags),
+                 selectinload(Posting.officer))
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    more = page * per_page < total
+    return jsonify(
+        total=total, page=page, per_page=per_page,
+        next=url_for("api.postings", **args, page=page + 1, _external=True) if more else None,
+        results=[posting_json(p) for p in rows],
+    )
+
+
+def _updated_since() -> datetime | None:
+    """`updated_since` as naive UTC: a date (Japan time midnight) or an ISO 8601 date-time."""
+    raw = request.args.get("updated_since", "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        abort(400, description="updated_since は ISO 8601 の日付または日時で指定してください（例: 2025-04-01、2025-04-01T09:00:00+09:00）。")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=JST)  # the site's dates are Japan time
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.get("/postings/<int:posting_id>")

@@ -132,3 +132,44 @@ def test_openapi_document_describes_both_paths(client):
 
     walk(doc)
     assert refs and all(ref.split("/")[-1] in doc["components"]["schemas"] for ref in refs)
+
+
+def test_postings_list_filters_pages_and_orders_by_update(client, postings):
+    from datetime import datetime, timedelta
+
+    a = postings(title="一件目", categories=["A-1"], partners=["042056"])
+    b = postings(kind="disaster_offer", title="二件目", categories=["B-5"])
+    c = postings(title="三件目", categories=["A-1"], code="042056")
+    hidden = postings(title="職員のみ", categories=["A-1"], visibility="officials")
+    base = datetime(2026, 1, 1)
+    for offset, p in enumerate([c, a, b, hidden]):
+        p.updated_at = base + timedelta(days=offset)
+    db.session.commit()
+    body = client.get("/api/v1/postings").json
+    assert [r["id"] for r in body["results"]] == [c.id, a.id, b.id]
+    assert body["total"] == 3 and body["next"] is None
+    assert "email" not in json.dumps(body) and "phone" not in json.dumps(body)
+    body = client.get("/api/v1/postings?category=A-1&prefecture=宮城県").json
+    assert [r["id"] for r in body["results"]] == [c.id, a.id]  # owner or partner in 宮城県
+    assert client.get("/api/v1/postings?kind=disaster_offer").json["total"] == 1
+    page1 = client.get("/api/v1/postings?per_page=2").json
+    assert page1["next"].endswith("per_page=2&page=2") and page1["total"] == 3
+    page2 = client.get(page1["next"]).json
+    assert [r["id"] for r in page1["results"] + page2["results"]] == [c.id, a.id, b.id]
+    since = client.get("/api/v1/postings?updated_since=2026-01-02T09:00:00%2B09:00").json
+    assert [r["id"] for r in since["results"]] == [a.id, b.id]
+    assert client.get("/api/v1/postings?updated_since=2026-01-02").json["total"] == 2  # JST midnight
+
+
+@pytest.mark.parametrize("query", ["updated_since=yesterday", "per_page=0", "per_page=101",
+                                   "page=0", "kind=blog", "prefecture=火星"])
+def test_postings_list_rejects_bad_parameters_as_json(client, query):
+    response = client.get(f"/api/v1/postings?{query}")
+    assert response.status_code == 400 and response.is_json
+    assert response.json["error"]["message"]
+
+
+def test_openapi_documents_the_postings_list(client):
+    spec = client.get("/api/v1/openapi.json").json
+    names = {p["name"] for p in spec["paths"]["/postings"]["get"]["parameters"]}
+    assert names == {"kind", "category", "prefecture", "updated_since", "page", "per_page"}

@@ -37,6 +37,8 @@ def officer_recipient(thread: Thread) -> tuple[str, User | None] | None:
     user = officer.user
     if user is not None and user.active:
         return user.email, user
+    if not officer.email:
+        return None  # a named record without an address (open-data import): the desk is told
     return officer.email, None
 
 
@@ -82,7 +84,7 @@ def new_message(thread: Thread, body: str, follow_up: bool = False) -> int:
                       "送信しています。")
         count += _send([officer], thread, "new_message", f"【架け橋】お問い合わせ: {thread.subject}",
                        reason, body=body, has_account=officer[1] is not None)
-    if thread.officer is None and thread.desk is not None:
+    if officer is None and thread.desk is not None:
         reason = (f"このメールは、あなたが{thread.desk.name}の担当で、窓口あてにお問い合わせが"
                   "あったため送信しています。")
         count += _send(desk_recipients(thread.desk), thread, "new_message",

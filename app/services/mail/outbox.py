@@ -47,8 +47,8 @@ def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: Us
     from the stored body once the mail has been sent.
     """
     mode = user.notify_mode if user is not None else "immediate"
-    if mode == "none" and not force_immediate:
-        return None
+    if (mode == "none" and not force_immediate) or not to_addr.strip():
+        return None  # (an officer record without an address: their desk is told instead)
     mail = OutboxMail(
         message_id=f"<{uuid.uuid4().hex}@{_domain()}>",
         to_addr=to_addr, subject=subject[:200], body=body, reason=reason[:200],

@@ -66,9 +66,16 @@ class PostingInput:
     details: dict = field(default_factory=dict)
 
 
-def find_or_create_officer(municipality: Municipality, contact: ContactInput) -> Officer:
-    """The officer record for a contact: same municipality and e-mail means the same person."""
+def find_or_create_officer(municipality: Municipality, contact: ContactInput,
+                           current: Officer | None = None) -> Officer:
+    """The officer record for a contact: same municipality and e-mail means the same person.
+
+    A contact without an address (as in the open-data files, which never carry one) is the
+    posting's current officer if the name matches, else the municipality's officer of that
+    name, else a new record without an address (messages then go to the liaison desk)."""
     email = contact.email.strip().lower()
+    if not email:
+        return _officer_by_name(municipality, contact, current)
     officer = db.session.scalar(
         select(Officer).where(Officer.municipality_id == municipality.id, Officer.email == email)
     )
@@ -79,6 +86,26 @@ def find_or_create_officer(municipality: Municipality, contact: ContactInput) ->
     officer.department = contact.department.strip()
     officer.title = contact.title.strip()
     officer.phone = contact.phone.strip()
+    return officer
+
+
+def _officer_by_name(municipality: Municipality, contact: ContactInput,
+                     current: Officer | None) -> Officer:
+    name = contact.name.strip()
+    if current is not None and current.municipality_id == municipality.id and current.name == name:
+        return current  # keep the address and phone the record already has
+    officer = db.session.scalar(
+        select(Officer)
+        .where(Officer.municipality_id == municipality.id, Officer.name == name)
+        .order_by(Officer.active.desc(), (Officer.department == contact.department.strip()).desc(),
+                  Officer.id)
+        .limit(1)
+    )
+    if officer is None:
+        officer = Officer(municipality=municipality, email="", name=name,
+                          department=contact.department.strip(), title=contact.title.strip(),
+                          phone=contact.phone.strip())
+        db.session.add(officer)
     return officer
 
 
@@ -126,7 +153,7 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     if data.officer is not None:
         posting.officer = data.officer
     elif data.contact is not None:
-        posting.officer = find_or_create_officer(data.municipality, data.contact)
+        posting.officer = find_or_create_officer(data.municipality, data.contact, posting.officer)
     if data.published_at is not None:
         posting.published_at = data.published_at
     elif data.status == "published" and posting.published_at is None:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -200,12 +201,14 @@ def _details(kind: str, raw) -> dict:
 
 
 def _contact(raw) -> ContactInput:
-    if not isinstance(raw, dict) or not raw.get("name") or not raw.get("email"):
-        raise InvalidLine("「contact」には担当者の name と email が必要です")
-    try:
-        email = validate_email(str(raw["email"]), check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise InvalidLine(f"担当者のメールアドレス {raw['email']!r} が正しくありません") from None
+    if not isinstance(raw, dict) or not raw.get("name"):
+        raise InvalidLine("「contact」には担当者の name が必要です")
+    email = ""
+    if raw.get("email"):
+        try:
+            email = validate_email(str(raw["email"]), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise InvalidLine(f"担当者のメールアドレス {raw['email']!r} が正しくありません") from None
     return ContactInput(
         name=str(raw["name"])[:100],
         email=email,
@@ -299,6 +302,7 @@ def _save(data: PostingInput) -> bool:
     posting = None
     if data.external_id:
         posting = db.session.scalar(select(Posting).where(Posting.external_id == data.external_id))
+        posting = posting or _own_posting(data.external_id)
         if posting is not None and posting.kind != data.kind:
             raise InvalidLine(f"external_id {data.external_id!r} は別の種類（{KINDS[posting.kind]}）で登録済みです")
     created = posting is None
@@ -309,6 +313,22 @@ def _save(data: PostingInput) -> bool:
     db.session.flush()
     indexing.queue(posting.id)
     return created
+
+
+def own_external_id(posting: Posting) -> str:
+    """The id an export gives a posting that has no external_id: its address on this site
+    (unique across sites, so another site importing the file creates its own copy)."""
+    return f"{current_app.config['SITE_URL'].rstrip('/')}/postings/{posting.id}"
+
+
+def _own_posting(external_id: str) -> Posting | None:
+    """The posting of this site that an exported `own_external_id` names, if it has no other."""
+    prefix = f"{current_app.config['SITE_URL'].rstrip('/')}/postings/"
+    number = external_id.removeprefix(prefix)
+    if number == external_id or not (number.isascii() and number.isdigit()):
+        return None
+    posting = db.session.get(Posting, int(number))
+    return posting if posting is not None and posting.external_id is None else None
 
 
 def import_file(path: Path, progress=None) -> ImportReport:
