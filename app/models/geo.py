@@ -15,6 +15,8 @@ REGIONS: dict[str, list[str]] = {
     "四国": ["徳島県", "香川県", "愛媛県", "高知県"],
     "九州・沖縄": ["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"],
 }
+# A disaster offer may cover the whole country instead of listed regions.
+NATIONWIDE = "全国"
 _PREFECTURE_REGION = {pref: region for region, prefs in REGIONS.items() for pref in prefs}
 # Prefectures in official code order (01 北海道 … 47 沖縄県).
 PREFECTURES: list[str] = [p for prefs in REGIONS.values() for p in prefs]
@@ -32,6 +34,20 @@ KIND_LABELS = {
 
 def region_for_prefecture(prefecture: str) -> str:
     return _PREFECTURE_REGION[prefecture]
+
+
+def normalize_coverage(values) -> list[str]:
+    """Regions an offer covers, in the country's order; 「全国」 alone stands for all of them."""
+    chosen = set(values or [])
+    if NATIONWIDE in chosen:
+        return [NATIONWIDE]
+    return [region for region in REGIONS if region in chosen]
+
+
+def covers(regions_covered, region: str) -> bool:
+    """Does an offer with this coverage reach `region`? (No regions listed: nationwide, as the
+    posting page says.)"""
+    return not regions_covered or NATIONWIDE in regions_covered or region in regions_covered
 
 
 class Municipality(db.Model):

@@ -47,6 +47,8 @@ OFFER_TYPES = {
     "evacuation_site": "疎開先の提供",
 }
 DIRECTIONS = {"dispatch": "派遣したい", "accept": "受け入れたい"}
+# The largest number of people one offer may state it can take in (a whole city's hotels).
+MAX_CAPACITY_PEOPLE = 100_000
 
 posting_categories = Table(
     "posting_categories",
@@ -221,6 +223,8 @@ class DisasterOffer(Posting):
     id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
     offer_types: Mapped[list] = mapped_column(JSON, default=list)
     capacity: Mapped[str] = mapped_column(Text, default="")
+    # People the offer can take in (evacuees, 疎開先), when the municipality states a number.
+    capacity_people: Mapped[int | None] = mapped_column(Integer)
     regions_covered: Mapped[list] = mapped_column(JSON, default=list)
     conditions: Mapped[str] = mapped_column(Text, default="")
     valid_until: Mapped[date | None] = mapped_column(Date)
@@ -233,6 +237,7 @@ class DisasterOffer(Posting):
         return [
             ("協力の種類", "、".join(self.offer_type_labels)),
             ("規模", self.capacity),
+            ("受入可能人数", f"{self.capacity_people:,}人" if self.capacity_people else ""),
             ("対象地域", "、".join(self.regions_covered or []) or "全国"),
             ("有効期限", self.valid_until.strftime("%Y年%-m月%-d日") if self.valid_until else "定めなし"),
         ]

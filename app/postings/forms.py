@@ -28,8 +28,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.models import REGIONS, Category, Municipality
+from app.models.geo import NATIONWIDE
 from app.models.postings import (
     DIRECTIONS,
+    MAX_CAPACITY_PEOPLE,
     OFFER_TYPES,
     PARTNER_TYPES,
     REQUEST_STATUSES,
@@ -121,6 +123,10 @@ def _region_choices():
     return [(r, r) for r in REGIONS]
 
 
+def _coverage_choices():
+    return [(NATIONWIDE, "全国（地域を限らない）"), *_region_choices()]
+
+
 class CaseStudyForm(PostingForm):
     period_start = StringField("開始年月（例: 2024-04）", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="年月は 2024-04 の形で入力してください。")])
     period_end = StringField("終了年月（継続中は空欄）", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="年月は 2024-04 の形で入力してください。")])
@@ -158,7 +164,8 @@ class PartnershipRequestForm(PostingForm):
 class DisasterOfferForm(PostingForm):
     offer_types = CheckboxListField("協力の種類", choices=list(OFFER_TYPES.items()), validators=[DataRequired("1つ以上選んでください。")])
     capacity = TextAreaField("規模（人数・数量など）", validators=[Optional(), Length(max=2000)])
-    regions_covered = CheckboxListField("対象地域", choices=_region_choices(), validators=[Optional()])
+    capacity_people = IntegerField("受け入れられる人数（避難者・疎開の場合、任意）", validators=[Optional(), NumberRange(1, MAX_CAPACITY_PEOPLE, f"1〜{MAX_CAPACITY_PEOPLE:,}の数で入力してください。")])
+    regions_covered = CheckboxListField("対象地域（「全国」を選ぶと地域を限りません）", choices=_coverage_choices(), validators=[Optional()])
     conditions = TextAreaField("条件", validators=[Optional(), Length(max=5000)])
     valid_until = DateField("有効期限", validators=[Optional()])
 
@@ -166,6 +173,7 @@ class DisasterOfferForm(PostingForm):
         return {
             "offer_types": self.offer_types.data,
             "capacity": self.capacity.data or "",
+            "capacity_people": self.capacity_people.data,
             "regions_covered": self.regions_covered.data or [],
             "conditions": self.conditions.data or "",
             "valid_until": self.valid_until.data,

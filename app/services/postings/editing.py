@@ -14,6 +14,7 @@ from app import permissions
 from app.extensions import db
 from app.models import Category, Municipality, Officer, Posting, Tag
 from app.models.base import utcnow
+from app.models.geo import normalize_coverage
 from app.models.postings import POSTING_CLASSES, PartnershipRequest
 from app.services.search import indexing
 
@@ -27,8 +28,8 @@ DETAIL_FIELDS: dict[str, dict[str, type]] = {
         "request_status": str,
     },
     "disaster_offer": {
-        "offer_types": list, "capacity": str, "regions_covered": list, "conditions": str,
-        "valid_until": date,
+        "offer_types": list, "capacity": str, "capacity_people": int, "regions_covered": list,
+        "conditions": str, "valid_until": date,
     },
     "staff_exchange": {
         "direction": str, "work_field": str, "headcount": int, "duration_months": int,
@@ -161,6 +162,8 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     for name in DETAIL_FIELDS[posting.kind]:
         if name in data.details:
             setattr(posting, name, data.details[name])
+    if posting.kind == "disaster_offer":
+        posting.regions_covered = normalize_coverage(posting.regions_covered)
 
 
 def create_posting(data: PostingInput, actor) -> Posting:

@@ -20,9 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import REGIONS, Category, Municipality, Posting
+from app.models.geo import NATIONWIDE
 from app.models.postings import (
     DIRECTIONS,
     KINDS,
+    MAX_CAPACITY_PEOPLE,
     OFFER_TYPES,
     PARTNER_TYPES,
     POSTING_CLASSES,
@@ -39,7 +41,13 @@ CHOICES = {
     "request_status": REQUEST_STATUSES,
     "direction": DIRECTIONS,
 }
-LIST_CHOICES = {"offer_types": OFFER_TYPES, "wished_regions": REGIONS, "regions_covered": REGIONS}
+LIST_CHOICES = {
+    "offer_types": OFFER_TYPES,
+    "wished_regions": REGIONS,
+    "regions_covered": [NATIONWIDE, *REGIONS],
+}
+# Whole-number details with their own bounds (others: 0 … 10,000).
+INT_RANGES = {"capacity_people": (1, MAX_CAPACITY_PEOPLE)}
 MAX_LENGTHS = {"title": 200, "summary": 2000, "body": 50000, "external_id": 100}
 
 
@@ -181,8 +189,9 @@ def _details(kind: str, raw) -> dict:
                 clean[key] = int(value)
             except (TypeError, ValueError):
                 raise InvalidLine(f"「{key}」は整数にしてください") from None
-            if clean[key] < 0 or clean[key] > 10000:
-                raise InvalidLine(f"「{key}」の値 {value} は範囲外です")
+            low, high = INT_RANGES.get(key, (0, 10000))
+            if not low <= clean[key] <= high:
+                raise InvalidLine(f"「{key}」の値 {value} は範囲外です（{low}〜{high}）")
         elif kind_type is list:
             values = value if isinstance(value, list) else [value]
             bad = [v for v in values if v not in LIST_CHOICES[key]]
