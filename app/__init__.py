@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.contact import bp as contact_bp
     from app.events import bp as events_bp
+    from app.matching import bp as matching_bp
     from app.opendata import bp as opendata_bp
     from app.postings import bp as postings_bp
     from app.public import bp as public_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(contact_bp, url_prefix="/contact")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(matching_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")

@@ -5,6 +5,7 @@ from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES
 from app.search.params import MAX_PER_PAGE, MAX_QUERY
+from app.services.matching.suggestions import MAX_SUGGESTIONS
 from app.services.search.query import FACETS, SEARCH_STATUSES, SORTS
 
 
@@ -125,9 +126,54 @@ def document(server_url: str) -> dict:
                     },
                 }
             },
+            "/postings/{id}/matches": {
+                "get": {
+                    "operationId": "getPostingMatches",
+                    "summary": "投稿に合いそうな、ほかの自治体の投稿（理由つき）",
+                    "description": (
+                        "連携の募集には事例・人事交流・災害時の申し出・反対側の募集を、人事交流には逆方向の人事交流を、"
+                        "災害時の申し出にはそれが役立つ募集を、よく合う順に返します。投稿自治体自身の投稿、下書き、"
+                        "アーカイブ、募集を終えた投稿、有効期限切れの申し出は含みません。見える範囲は検索と同じです。"
+                        "アーカイブ済みの投稿や募集を終えた募集には空のリストを返します。"
+                    ),
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10},
+                               "件数"),
+                    ],
+                    "responses": {
+                        "200": {"description": "候補（よく合う順）",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/MatchResponse"}}}},
+                        "400": _error("パラメータが正しくない"),
+                        "404": _error("存在しない、または閲覧できない投稿"),
+                        "503": _error("検索索引が一時的に使えない"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
+                "Match": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "external_id": {"type": "string", "nullable": True},
+                        "kind": {"type": "string", "enum": list(KINDS)},
+                        "title": {"type": "string"},
+                        "url": {"type": "string", "format": "uri"},
+                        "municipality": {"$ref": "#/components/schemas/Municipality"},
+                        "score": {"type": "number", "description": "合う度合い（大きいほどよく合う。同じ答えの中での順位づけ用）"},
+                        "reasons": {"type": "array", "items": {"type": "string"},
+                                    "description": "合いそうな理由（日本語の短い句。例:「同じ分野: 移住」「受入可能 約300人（必要 200人）」）"},
+                    },
+                    "required": ["id", "external_id", "kind", "title", "url", "municipality", "score", "reasons"],
+                },
+                "MatchResponse": {
+                    "type": "object",
+                    "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}}},
+                    "required": ["results"],
+                },
                 "Municipality": MUNICIPALITY,
                 "SearchResult": {
                     "type": "object",

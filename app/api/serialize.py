@@ -61,3 +61,17 @@ def posting_json(p: Posting) -> dict:
         # The label the detail page shows; contact goes through the platform, not an address.
         "contact": p.officer.public_label if p.officer else "",
     }
+
+
+def suggestion_json(suggestion) -> dict:
+    p = suggestion.posting
+    return {
+        "id": p.id,
+        "external_id": p.external_id,
+        "kind": p.kind,
+        "title": p.title,
+        "url": url_for("postings.detail", posting_id=p.id, _external=True),
+        "municipality": {"code": p.municipality.code, "name": p.municipality.name},
+        "score": round(suggestion.score, 4),
+        "reasons": list(suggestion.reasons),
+    }

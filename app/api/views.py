@@ -10,13 +10,15 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.api import bp
 from app.api.openapi import document
-from app.api.serialize import facets_json, posting_json, result_json
+from app.api.serialize import facets_json, posting_json, result_json, suggestion_json
 from app.extensions import db
 from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg
 from app.models import Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS
 from app.search.params import MAX_PER_PAGE, search_params
+from app.services import matching
+from app.services.matching.suggestions import MAX_SUGGESTIONS
 from app.services.postings import listing
 from app.services.postings.listing import ListFilters
 from app.services.search import query as service
@@ -93,6 +95,19 @@ def posting(posting_id: int):
     if found is None or not permissions.can_view_posting(current_user, found):
         abort(404, description="投稿が見つかりません。")
     return jsonify(posting_json(found))
+
+
+@bp.get("/postings/<int:posting_id>/matches")
+def posting_matches(posting_id: int):
+    per_page = int_arg("per_page", "件数(per_page)", 1, MAX_SUGGESTIONS, default=10)
+    found = db.session.get(Posting, posting_id)
+    if found is None or not permissions.can_view_posting(current_user, found):
+        abort(404, description="投稿が見つかりません。")
+    try:
+        suggestions = matching.suggest(found, current_user, per_page)
+    except matching.TextUnavailable:
+        abort(503, description="候補は一時的に利用できません。")
+    return jsonify(results=[suggestion_json(s) for s in suggestions])
 
 
 @bp.get("/openapi.json")

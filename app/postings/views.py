@@ -11,6 +11,7 @@ from app.models import Category, Municipality, Officer, Posting
 from app.models.postings import KIND_SLUGS, KINDS
 from app.postings import bp
 from app.postings.forms import FORMS, split_list
+from app.services import matching
 from app.services.postings import editing, listing
 from app.services.postings.editing import ContactInput, PostingInput
 
@@ -76,8 +77,7 @@ def create(slug: str):
         municipality = _acting_municipality(form, strict=True)
         if municipality is not None:
             posting = editing.create_posting(_input(kind, form, municipality), current_user)
-            flash("投稿を保存しました。", "success")
-            return redirect(url_for("postings.detail", posting_id=posting.id))
+            return _saved(posting, "投稿を保存しました。")
     return render_template("postings/form.html", form=form, kind=kind, posting=None), (
         400 if form.errors else 200
     )
@@ -94,11 +94,19 @@ def edit(posting_id: int):
     _officer_choices(form, posting.municipality)
     if form.validate_on_submit():
         editing.update_posting(posting, _input(posting.kind, form, posting.municipality), current_user)
-        flash("投稿を更新しました。", "success")
-        return redirect(url_for("postings.detail", posting_id=posting.id))
+        return _saved(posting, "投稿を更新しました。")
     return render_template("postings/form.html", form=form, kind=posting.kind, posting=posting), (
         400 if form.errors else 200
     )
+
+
+def _saved(posting: Posting, message: str):
+    """Back to the posting; a posting that looks for partners opens at its suggestions."""
+    if matching.looks_for_partners(posting):
+        flash(message + "この投稿に合いそうな自治体・事例を下に表示しています。", "success")
+        return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="matches"))
+    flash(message, "success")
+    return redirect(url_for("postings.detail", posting_id=posting.id))
 
 
 @bp.route("/<int:posting_id>/archive", methods=["POST"])

@@ -1,0 +1,365 @@
+"""Suggested partners for a posting: the postings of other municipalities that could answer it,
+best first, each with the reasons (in Japanese, from the data) why it fits.
+
+- a partnership request: case studies showing that someone has done what is sought, staff
+  exchanges in the sought field, disaster offers (for disaster-related requests) and requests on
+  the other side of the same need;
+- a staff exchange: the opposite direction in the same job, and requests for such staff;
+- a disaster offer: the (disaster-related, open) requests it could serve;
+- a case study: the open requests its municipality could answer.
+
+The ranking adds the search engine's text similarity (text.py) to what the structured fields
+say: kind, wished partner type and regions, shared themes and fields, validity, capacity, job.
+Visibility is re-checked in the database through `visible_postings`: never the posting's own
+municipality, drafts, archived postings or, for the public, officials-only postings.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Posting
+from app.models.geo import NATIONWIDE, covers
+from app.models.postings import PARTNER_TYPES
+from app.permissions import visible_postings
+from app.services.matching import needs
+from app.services.matching.capacity import People, offer_people, people_in_text
+from app.services.matching.text import TextQuery, posting_text, similar
+from app.services.search.query import audience_for
+
+# Weights of the parts of a score (text similarity is 0 … 1 before weighting).
+W = {
+    "text": 1.0,
+    "partner_type": 0.15,
+    "partner_type_miss": -0.15,
+    "region": 0.1,
+    "region_miss": -0.05,
+    "tag": 0.06,  # per shared field tag, up to two
+    "category": 0.05,  # per shared theme, up to two
+    "coverage_miss": -0.3,  # a disaster offer that does not reach the requester's region
+    "help": 0.15,  # the offer gives (one of) the kinds of help asked for
+    "capacity": 0.1,  # enough room for the people to move
+    "job": 0.15,
+    "job_miss": -0.1,
+    "size": 0.05,  # headcount and duration alike
+    "other_side": 0.1,
+    "same_side": -0.15,
+    "repeat_municipality": -0.08,  # the same municipality again in one list
+}
+MAX_REASONS = 4
+MAX_SUGGESTIONS = 50  # the most one list (page or API answer) shows
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    base: float  # how much this kind of posting answers the source's kind, before the rest
+
+
+# What each kind of posting is matched with, and a base for each pairing.
+TARGETS: dict[str, list[Target]] = {
+    "partnership_request": [
+        Target("case_study", 0.1),
+        Target("partnership_request", 0.05),
+        Target("staff_exchange", 0.0),
+        Target("disaster_offer", 0.1),
+    ],
+    "staff_exchange": [Target("staff_exchange", 0.15), Target("partnership_request", 0.0)],
+    "disaster_offer": [Target("partnership_request", 0.1), Target("staff_exchange", -0.05)],
+    "case_study": [Target("partnership_request", 0.05)],
+}
+
+
+# Kinds whose pages show suggestions (a case study has 「あわせて読みたい」 instead).
+PANEL_KINDS = ("partnership_request", "staff_exchange", "disaster_offer")
+
+
+def suggestible(posting: Posting) -> bool:
+    """Suggestions are made for live postings: not archived, a request still open."""
+    if posting.status == "archived":
+        return False
+    return posting.kind != "partnership_request" or posting.request_status == "open"
+
+
+def looks_for_partners(posting: Posting) -> bool:
+    """The posting's page shows suggestions (and the owner is taken there after saving)."""
+    return posting.kind in PANEL_KINDS and suggestible(posting)
+
+
+@dataclass
+class Suggestion:
+    posting: Posting
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Score:
+    value: float = 0.0
+    reasons: list[tuple[int, str]] = field(default_factory=list)  # (priority, text)
+
+    def add(self, weight: float, reason: str | None = None, priority: int = 5) -> None:
+        self.value += weight
+        if reason:
+            self.reasons.append((priority, reason))
+
+    def ordered_reasons(self) -> list[str]:
+        return [text for _, text in sorted(self.reasons, key=lambda r: r[0])][:MAX_REASONS]
+
+
+class _Source:
+    """The facts about the source posting that every candidate is compared with."""
+
+    def __init__(self, posting: Posting):
+        self.posting = posting
+        self.kind = posting.kind
+        self.municipality = posting.municipality
+        self.is_ward = posting.municipality.is_special_ward
+        self.tags = {t.name for t in posting.tags}
+        self.categories = {c.code: c.label for c in posting.categories}
+        self.disaster = needs.is_disaster_related(posting)
+        self.help: set[str] = set()
+        self.people: People | None = None
+        if self.kind == "partnership_request":
+            self.help = needs.requested_help(posting) if self.disaster else set()
+            self.people = people_in_text(posting.sought) if self.disaster else None
+        elif self.kind == "disaster_offer":
+            self.help = set(posting.offer_types or [])
+            self.people = offer_people(posting)
+        self.jobs = needs.jobs(_job_text(posting))
+
+
+def _job_text(posting: Posting) -> str:
+    if posting.kind == "staff_exchange":
+        return posting.work_field
+    if posting.kind == "partnership_request":
+        return " ".join([posting.title, posting.sought])
+    return ""
+
+
+def suggest(posting: Posting, user, limit: int = 5) -> list[Suggestion]:
+    """The best `limit` suggestions for the posting, as seen by `user` (TextUnavailable if the
+    search index cannot be read)."""
+    if not suggestible(posting):
+        return []
+    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    source = _Source(posting)
+    targets = [t for t in TARGETS.get(posting.kind, []) if _wanted(source, t)]
+    audience = audience_for(user)
+    text = posting_text(posting)
+    scores: dict[int, float] = {}
+    base: dict[int, float] = {}
+    own_kind_scores: dict[int, float] | None = None
+    for target in targets:
+        found = similar(text, TextQuery(
+            kind=target.kind, audience=audience,
+            request_status="open" if target.kind == "partnership_request" else None,
+        ))
+        if target.kind == posting.kind:
+            own_kind_scores = found
+        for posting_id, score in found.items():
+            scores[posting_id] = score
+            base[posting_id] = target.base
+    norm = _self_score(posting, text, audience, own_kind_scores) or max(scores.values(), default=1.0)
+    scores.pop(posting.id, None)
+    if not scores:
+        return []
+    candidates = db.session.scalars(
+        visible_postings(user)
+        .where(Posting.id.in_(list(scores)), Posting.status == "published",
+               Posting.municipality_id != posting.municipality_id)
+        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
+                 selectinload(Posting.categories), selectinload(Posting.tags))
+    ).all()
+    today = date.today()
+    ranked = []
+    for candidate in candidates:
+        if not _eligible(source, candidate, today):
+            continue
+        result = _Score(W["text"] * min(1.0, scores[candidate.id] / norm) + base[candidate.id])
+        _compare(source, candidate, result)
+        reasons = result.ordered_reasons() or [_fallback_reason(candidate)]
+        ranked.append(Suggestion(candidate, result.value, reasons))
+    return _spread(ranked)[:limit]
+
+
+def _wanted(source: _Source, target: Target) -> bool:
+    if target.kind == "disaster_offer":
+        return source.disaster
+    if source.kind == "disaster_offer" and target.kind == "staff_exchange":
+        return "staff" in source.help
+    return True
+
+
+def _self_score(posting, text, audience, own_kind_scores) -> float | None:
+    """The posting's similarity to itself (None when it is not in the index, e.g. a draft)."""
+    if own_kind_scores is None or posting.id not in own_kind_scores:
+        own_kind_scores = similar(text, TextQuery(
+            kind=posting.kind, audience=audience, municipality_code=posting.municipality.code,
+            per_page=10,
+        )) if posting.status == "published" else {}
+    score = own_kind_scores.get(posting.id)
+    return score if score and score > 0 else None
+
+
+def _eligible(source: _Source, candidate: Posting, today: date) -> bool:
+    if candidate.kind == "partnership_request":
+        if candidate.request_status != "open" or (candidate.deadline and candidate.deadline < today):
+            return False
+        if source.kind == "disaster_offer" and not needs.is_disaster_related(candidate):
+            return False
+    if candidate.kind == "disaster_offer" and candidate.valid_until and candidate.valid_until < today:
+        return False
+    if source.kind == "staff_exchange" and candidate.kind == "staff_exchange":
+        return candidate.direction != source.posting.direction
+    return True
+
+
+# --- comparing one candidate with the source ---------------------------------------------------
+
+
+def _compare(source: _Source, candidate: Posting, score: _Score) -> None:
+    _shared_fields(source, candidate, score)
+    request = source.posting if source.kind == "partnership_request" else (
+        candidate if candidate.kind == "partnership_request" else None)
+    if request is not None:
+        other = candidate if request is source.posting else source.posting
+        _partner_fit(request, other, score, about_candidate=request is source.posting)
+    pair = (source.kind, candidate.kind)
+    if pair == ("partnership_request", "disaster_offer"):
+        _disaster_fit(source.posting, source.help, source.people, candidate, score, offer_side=False)
+    elif pair == ("disaster_offer", "partnership_request"):
+        asked = needs.requested_help(candidate)
+        _disaster_fit(candidate, asked, people_in_text(candidate.sought), source.posting, score,
+                      offer_side=True)
+    elif pair == ("partnership_request", "partnership_request"):
+        _other_side(source.posting, candidate, score)
+    if "staff_exchange" in pair:
+        _staff_fit(source, candidate, score)
+
+
+def _shared_fields(source: _Source, candidate: Posting, score: _Score) -> None:
+    tags = [t.name for t in candidate.tags if t.name in source.tags]
+    if tags:
+        score.add(W["tag"] * min(2, len(tags)), f"同じ分野: {'・'.join(tags[:3])}", priority=4)
+    themes = [c for c in candidate.categories if c.code in source.categories]
+    if themes:
+        score.add(W["category"] * min(2, len(themes)), f"同じテーマ: {themes[0].label}", priority=6)
+
+
+def _towns(posting: Posting) -> list:
+    """The municipalities a posting speaks for: its owner, and for a case study its partners."""
+    if posting.kind == "case_study":
+        return [posting.municipality, *posting.partners]
+    return [posting.municipality]
+
+
+def _partner_fit(request, other: Posting, score: _Score, about_candidate: bool) -> None:
+    """Does `other` come from the kind of partner, and the region, that the request wishes?"""
+    towns = [m for m in _towns(other) if m.id != request.municipality_id] or [other.municipality]
+    wished = request.partner_type
+    if wished in ("special_ward", "municipality"):
+        fitting = [m for m in towns if m.is_special_ward == (wished == "special_ward")]
+        if fitting:
+            if not about_candidate:
+                label = f"{PARTNER_TYPES[wished]}との連携を募集"
+            elif other.kind == "case_study":
+                label = f"{PARTNER_TYPES[wished]}の取組"
+            else:
+                label = f"{PARTNER_TYPES[wished]}（{fitting[0].name}）"
+            score.add(W["partner_type"], label, priority=2)
+        else:
+            score.add(W["partner_type_miss"])
+    regions = request.wished_regions or []
+    if regions:
+        town = next((m for m in towns if m.region in regions), None)
+        if town is not None:
+            label = f"希望地域: {town.region}（{town.prefecture}）"
+            score.add(W["region"], label if about_candidate else "募集の" + label, priority=3)
+        else:
+            score.add(W["region_miss"])
+
+
+def _disaster_fit(request, asked: set[str], needed: People | None, offer, score: _Score,
+                  offer_side: bool) -> None:
+    """A disaster offer and a request it could serve: reach, kind of help, room for people."""
+    region = request.municipality.region
+    coverage = offer.regions_covered or []
+    if covers(coverage, region):
+        label = "対象地域: 全国" if not coverage or NATIONWIDE in coverage else f"対象地域: {region}を含む"
+        score.add(W["region"], label, priority=3)
+    else:
+        score.add(W["coverage_miss"])
+    given = set(offer.offer_types or []) & asked
+    if given:
+        score.add(W["help"], f"協力の種類: {needs.help_labels(given)}", priority=1)
+    if {"evacuees", "evacuation_site"} & set(offer.offer_types or []):
+        room = offer_people(offer)
+        if room is not None:
+            score.add(W["capacity"] if needed is None or room.count >= needed.count else 0.0,
+                      capacity_reason(room, needed), priority=1)
+
+
+def capacity_reason(room: People, needed: People | None) -> str:
+    """「受入可能 約300人（必要 200人、規模の記載から）」"""
+    notes = [f"必要 {needed.label()}"] if needed is not None else []
+    if room.from_text:
+        notes.append("規模の記載から")
+    return f"受入可能 {room.label()}" + (f"（{'、'.join(notes)}）" if notes else "")
+
+
+def _other_side(source, candidate, score: _Score) -> None:
+    """Two requests fit when each one's owner is the kind of partner the other wishes."""
+    def kind_of(muni) -> str:
+        return "special_ward" if muni.is_special_ward else "municipality"
+
+    wants_them = source.partner_type in ("any", kind_of(candidate.municipality))
+    wants_us = candidate.partner_type in ("any", kind_of(source.municipality))
+    if kind_of(source.municipality) == kind_of(candidate.municipality) and "any" not in (
+            source.partner_type, candidate.partner_type):
+        score.add(W["same_side"])
+    elif wants_them and wants_us:
+        label = PARTNER_TYPES[kind_of(source.municipality)]
+        score.add(W["other_side"], f"相手も{label}との連携を募集", priority=2)
+    elif not wants_us:
+        score.add(W["same_side"])
+
+
+def _staff_fit(source: _Source, candidate: Posting, score: _Score) -> None:
+    """Job, direction, headcount and duration of a staff exchange and its counterpart."""
+    if candidate.kind == "staff_exchange":
+        theirs, verb = needs.jobs(candidate.work_field), "派遣可" if candidate.direction == "dispatch" else "受入可"
+    else:  # a request that asks for staff
+        theirs, verb = needs.jobs(_job_text(candidate)), "応援を募集"
+    ours = source.jobs if source.kind != "disaster_offer" else ["防災"]
+    shared = [j for j in ours if j in theirs]
+    if shared:
+        score.add(W["job"], f"同じ職種で{verb}: {shared[0]}", priority=1)
+    elif ours and theirs:
+        score.add(W["job_miss"])
+    if source.kind == "staff_exchange" and candidate.kind == "staff_exchange":
+        mine, other = source.posting, candidate
+        alike = (min(mine.headcount, other.headcount) / max(mine.headcount, other.headcount, 1)
+                 + min(mine.duration_months, other.duration_months)
+                 / max(mine.duration_months, other.duration_months, 1)) / 2
+        score.add(W["size"] * alike, f"{other.headcount}人・{other.duration_months}か月"
+                  f"（こちらは {mine.headcount}人・{mine.duration_months}か月）", priority=2)
+
+
+def _fallback_reason(candidate: Posting) -> str:
+    return f"内容が近い{candidate.kind_label}"
+
+
+def _spread(ranked: list[Suggestion]) -> list[Suggestion]:
+    """Best first; a municipality's second and later postings step down, so that one list
+    names several possible partners."""
+    ranked.sort(key=lambda s: (-s.score, -(s.posting.published_at.timestamp() if s.posting.published_at else 0)))
+    seen: Counter = Counter()
+    for suggestion in ranked:
+        suggestion.score += W["repeat_municipality"] * seen[suggestion.posting.municipality_id]
+        seen[suggestion.posting.municipality_id] += 1
+    ranked.sort(key=lambda s: -s.score)
+    return ranked

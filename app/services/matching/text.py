@@ -1,0 +1,76 @@
+"""Text similarity from the search engine: the posting's own words as the query.
+
+`engine.more_like(text, query)` ranks indexed postings by weighted term overlap with the text,
+analysed as documents are, and applies the query's filters (audience, kind, status …). Scores
+are divided by the posting's similarity to itself, so that 1.0 means "as close as the posting
+is to itself" and a threshold means the same for every posting.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+
+from app.markdown import markdown_to_text
+from app.services.search import indexing
+
+log = logging.getLogger(__name__)
+
+# Enough of the body to carry its topic; all of it would let long bodies drown the title.
+BODY_CHARS = 400
+CANDIDATES = 100  # per kind: the engine's page limit
+
+
+class TextUnavailable(Exception):
+    """The search index cannot be read; suggestions are not available right now."""
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    kind: str | None
+    audience: str
+    request_status: str | None = None
+    municipality_code: str | None = None
+    per_page: int = CANDIDATES
+
+
+def posting_text(posting) -> str:
+    """Title, summary, the kind's own text (sought, offer, job), fields and themes."""
+    parts = [
+        posting.title,
+        posting.summary,
+        posting.detail_text(),
+        " ".join(t.name for t in posting.tags),
+        " ".join(c.label for c in posting.categories),
+        markdown_to_text(posting.body or "")[:BODY_CHARS],
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def similar(text: str, query: TextQuery) -> dict[int, float]:
+    """{posting id: raw similarity score} for the postings the engine finds most like `text`."""
+    from search_index import SearchQuery
+
+    engine = indexing.get_engine()
+    search_query = SearchQuery(
+        kind=query.kind, audience=query.audience, request_status=query.request_status,
+        municipality_code=query.municipality_code, per_page=query.per_page,
+    )
+    try:
+        more_like = getattr(engine, "more_like", None)
+        if more_like is not None:
+            result = more_like(text, search_query)
+        else:  # until the engine has more_like: its search over the text's salient words
+            search_query.q = _fallback_words(text)
+            result = engine.search(search_query)
+    except Exception as exc:
+        log.exception("similarity search failed")
+        raise TextUnavailable from exc
+    return {hit.id: float(hit.score) for hit in result.hits}
+
+
+_SPLIT = re.compile(r"[\s、。，,・「」『』（）()【】―ー〜~：:！!？?／/]+")
+
+
+def _fallback_words(text: str) -> str:
+    words = [w for w in _SPLIT.split(text) if 2 <= len(w) <= 12]
+    return " OR ".join(list(dict.fromkeys(words))[:16])
