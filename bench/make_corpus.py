@@ -1,9 +1,12 @@
-"""Build bench/data/corpus.jsonl for the relevance benchmark.
+"""Build bench/data/corpus.jsonl for the relevance benchmark (a frozen snapshot: rebuilding it
+changes the document ids the judgments refer to by external_id, so rebuild only with new
+judgments).
 
 Sources: the demo postings (app/data/demo/postings.jsonl, drafts skipped), hand-written
-postings below that use the spelling variants the judged queries test (送り仮名, 全角/半角,
-long vowels, former municipality names, partner-only prefectures), and synthetic postings
-(bench/synth.py) as realistic distractors. Run:  .venv/bin/python -m bench.make_corpus
+postings below that use spelling variants (送り仮名, 全角/半角, long vowels, former municipality
+names, partner-only prefectures), postings written separately from the judged queries by
+people who did not see them (bench/data/extra_a.jsonl, extra_b.jsonl, import format), and
+synthetic postings (bench/synth.py) as distractors. Run:  .venv/bin/python -m bench.make_corpus
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "app" / "data" / "demo" / "postings.jsonl"
 TAXONOMY = ROOT / "app" / "data" / "survey_taxonomy.json"
 OUT = Path(__file__).resolve().parent / "data" / "corpus.jsonl"
+EXTRA = [Path(__file__).resolve().parent / "data" / f"extra_{part}.jsonl" for part in ("a", "b")]
 
 # (kind, title, summary, body, owner code, partner codes, categories, fields, published)
 HANDMADE = [
@@ -122,8 +126,8 @@ def _doc(i, ext, kind, title, summary, body, extra, owner, partners, cats, field
 def build() -> list[dict]:
     munis, labels = _load_munis(), _labels()
     docs: list[dict] = []
-    if DEMO.exists():
-        for line in DEMO.read_text(encoding="utf-8").splitlines():
+    for path in [DEMO, *EXTRA]:
+        for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             d = json.loads(line)
@@ -131,12 +135,14 @@ def build() -> list[dict]:
                 continue
             details = d.get("details") or {}
             extra = "\n".join(str(v) for v in details.values() if isinstance(v, str) and v)
-            doc = _doc(len(docs) + 1, d["external_id"], d["kind"], d["title"], d["summary"],
-                       d["body"], extra, d["municipality"], d.get("partners") or [],
-                       d.get("categories") or [], d.get("fields") or [], d["status"],
+            doc = _doc(len(docs) + 1, d["external_id"], d["kind"], d["title"], d.get("summary") or "",
+                       d.get("body") or "", extra, d["municipality"], d.get("partners") or [],
+                       d.get("categories") or [], d.get("fields") or [], d.get("status", "published"),
                        d.get("visibility", "public"), d.get("published_at") or "2024-01-01",
                        munis, labels)
             if doc:
+                if d["kind"] == "partnership_request":
+                    doc["request_status"] = details.get("request_status") or "open"
                 docs.append(doc)
     for n, (kind, title, summary, body, owner, partners, cats, fields, pub) in enumerate(HANDMADE, 1):
         doc = _doc(len(docs) + 1, f"bench-{n:03d}", kind, title, summary, body, "", owner,

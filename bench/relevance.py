@@ -1,29 +1,23 @@
-"""Relevance benchmark: nDCG@10, MRR and recall@10 of search_index against SQLite FTS5
-trigram baselines (plain and tuned, see fts5_baseline.py), over bench/data/corpus.jsonl with the graded judgments of
-bench/data/judgments.json.
+"""Relevance benchmark: nDCG@10, MRR and recall@10 of search_index against two baselines
+(SQLite FTS5 trigram, a plain Whoosh BM25F index), on queries written and postings judged by
+people who had not seen any system's output (bench/judged.py), in one run.
 
-    .venv/bin/python -m bench.relevance [--verbose] [--tokenizer sudachi|janome|none]
+    .venv/bin/python -m bench.relevance                 # the test split (never tuned on)
+    .venv/bin/python -m bench.relevance --split dev --verbose   # per query, for tuning
 
-Gains are 2^grade - 1. MRR and recall count grade >= 2 as relevant; recall@10 is divided by
-min(10, number relevant) so that a perfect top 10 scores 1.
+Gains are 2^grade - 1; MRR and recall count grade >= 2 as relevant; recall@10 is divided by
+min(10, number relevant), so a perfect top 10 scores 1. Unjudged postings count as grade 0
+(re-pool with bench.pool after changing the engine, and judge what is new).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from search_index import SearchEngine, SearchQuery
-
-from .fts5_baseline import Fts5Baseline
-from .make_corpus import load
-
-DATA = Path(__file__).resolve().parent / "data"
+from .judged import Systems, corpus, qrels, queries
 
 
 def ndcg(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
@@ -47,70 +41,59 @@ def recall(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
     return len(relevant & set(ranked[:k])) / min(k, len(relevant))
 
 
-def evaluate(name: str, run, queries) -> dict:
+def evaluate(systems: Systems, name: str, items: list[dict], judgments: dict) -> list[dict]:
     rows = []
-    for item in queries:
-        ranked = run(item["q"])
-        j = item["judgments"]
-        rows.append((item, ndcg(ranked, j), mrr(ranked, j), recall(ranked, j), ranked))
-    return {
-        "name": name,
-        "ndcg": statistics.mean(r[1] for r in rows),
-        "mrr": statistics.mean(r[2] for r in rows),
-        "recall": statistics.mean(r[3] for r in rows),
-        "rows": rows,
-    }
+    for item in items:
+        j = judgments.get(item["id"], {})
+        if not any(g >= 1 for g in j.values()):
+            continue  # nothing relevant in the corpus: the query cannot be scored
+        t = time.perf_counter()
+        ranked = systems.run(name, item["query"], depth=10)
+        ms = (time.perf_counter() - t) * 1000
+        rows.append({"item": item, "ndcg": ndcg(ranked, j), "mrr": mrr(ranked, j),
+                     "recall": recall(ranked, j), "empty": not ranked, "ranked": ranked, "ms": ms})
+    return rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--verbose", action="store_true", help="per-query figures")
-    ap.add_argument("--tokenizer", default="sudachi", choices=["sudachi", "janome", "none"])
+    ap.add_argument("--split", default="test", choices=["test", "dev", "all"])
+    ap.add_argument("--verbose", action="store_true", help="per-query figures (dev split only)")
     args = ap.parse_args()
-    docs = load(DATA / "corpus.jsonl")
-    queries = json.loads((DATA / "judgments.json").read_text(encoding="utf-8"))
-    by_id = {d["id"]: d["external_id"] for d in docs}
+    items = queries("dev") + queries("test") if args.split == "all" else queries(args.split)
+    judgments = qrels()
+    t = time.perf_counter()
+    docs = corpus()
+    systems = Systems(docs)
+    print(f"corpus: {len(docs)} postings; {len(items)} queries ({args.split}); "
+          f"indexed in {time.perf_counter() - t:.1f} s")
+    results = {name: evaluate(systems, name, items, judgments) for name in Systems.names}
+    scored = len(next(iter(results.values())))
+    print(f"{scored} queries with at least one relevant posting\n")
+    print(f"{'system':<16}{'nDCG@10':>9}{'MRR':>8}{'R@10':>8}{'empty':>7}")
+    for name, rows in results.items():
+        print(f"{name:<16}{_mean(rows, 'ndcg'):9.3f}{_mean(rows, 'mrr'):8.3f}"
+              f"{_mean(rows, 'recall'):8.3f}{sum(r['empty'] for r in rows):7d}")
+    ours = _mean(results["search_index"], "ndcg")
+    for name in Systems.names[1:]:
+        base = _mean(results[name], "ndcg")
+        print(f"nDCG@10 ours / {name}: {ours / base:.2f}x" if base else f"{name}: 0")
+    classes = sorted({r["item"]["class"] for r in results["search_index"]})
+    print(f"\n{'nDCG@10 by class':<16}{'n':>3}" + "".join(f"{n[:12]:>14}" for n in Systems.names))
+    for cls in classes:
+        line = f"{cls:<16}{sum(r['item']['class'] == cls for r in results['search_index']):>3}"
+        for name in Systems.names:
+            line += f"{_mean([r for r in results[name] if r['item']['class'] == cls], 'ndcg'):14.3f}"
+        print(line)
+    if args.verbose and args.split == "dev":
+        print(f"\n{'query':<30}{'class':<11}" + "".join(f"{n[:8]:>9}" for n in Systems.names))
+        for rows in zip(*results.values(), strict=True):
+            item = rows[0]["item"]
+            print(f"{item['query'][:28]:<30}{item['class']:<11}" + "".join(f"{r['ndcg']:9.3f}" for r in rows))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = SearchEngine(Path(tmp) / "ix", tokenizer=args.tokenizer)
-        t = time.perf_counter()
-        engine.rebuild(docs)
-        build = time.perf_counter() - t
 
-        def ours(q: str) -> list[str]:
-            return [h.fields["external_id"] or by_id[h.id]
-                    for h in engine.search(SearchQuery(q=q, per_page=10)).hits]
-
-        plain, tuned = Fts5Baseline(tuned=False), Fts5Baseline(tuned=True)
-        plain.build(docs)
-        tuned.build(docs)
-
-        def runner(fts):
-            return lambda q: [by_id[i] for i in fts.search(q, limit=10, facets=False)[1]]
-
-        results = [evaluate(f"search_index ({args.tokenizer})", ours, queries),
-                   evaluate("FTS5 trigram, plain", runner(plain), queries),
-                   evaluate("FTS5 trigram, tuned", runner(tuned), queries)]
-
-    print(f"corpus: {len(docs)} postings, {len(queries)} judged queries; "
-          f"our index build {build:.1f} s")
-    print(f"{'system':<26} {'nDCG@10':>8} {'MRR':>8} {'R@10':>8}")
-    for r in results:
-        print(f"{r['name']:<26} {r['ndcg']:8.3f} {r['mrr']:8.3f} {r['recall']:8.3f}")
-    for base in results[1:]:
-        ratio = results[0]["ndcg"] / base["ndcg"] if base["ndcg"] else float("inf")
-        print(f"nDCG@10 ratio ours / {base['name']}: {ratio:.2f}x")
-    print(f"\n{'nDCG@10 by query type':<26}{'n':>3}{'ours':>7}{'plain':>7}{'tuned':>7}")
-    kinds: dict[str, list[int]] = {}
-    for i, item in enumerate(queries):
-        kinds.setdefault(item["variant"].split()[0].split("+")[0], []).append(i)
-    for kind, idx in kinds.items():
-        means = [statistics.mean(r["rows"][i][1] for i in idx) for r in results]
-        print(f"{kind:<26}{len(idx):>3}" + "".join(f"{m:7.3f}" for m in means))
-    if args.verbose:
-        print(f"\n{'query':<26}{'variant':<24}{'ours':>7}{'plain':>7}{'tuned':>7}")
-        for a, b, c in zip(*(r["rows"] for r in results), strict=True):
-            print(f"{a[0]['q']:<26}{a[0]['variant']:<24}{a[1]:7.3f}{b[1]:7.3f}{c[1]:7.3f}")
+def _mean(rows: list[dict], key: str) -> float:
+    return statistics.mean(r[key] for r in rows) if rows else 0.0
 
 
 if __name__ == "__main__":

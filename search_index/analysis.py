@@ -8,17 +8,21 @@ unknown words) plus dictionary words from a morphological tokenizer (precision i
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
 WORD_PREFIX = "w:"  # word tokens share the text field with bigrams; the prefix keeps them apart
+# "y:<reading>|<word>": the vocabulary of readings, for queries typed in kana (こそだて -> 子育て).
+READING_PREFIX = "y:"
 
 # Characters that form CJK runs for bigramming. ー and 々 belong to the word they extend.
 _CJK = "\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\u309d\u309e\u3005\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
 RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _HIRAGANA_ONLY = re.compile(r"^[\u3041-\u3096ー]+$")
+_KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30faー]+$")
 
 # Dash-like marks after katakana are long vowels typed with the wrong key.
 _DASH_AFTER_KATAKANA = re.compile(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212\uff0d]")
@@ -133,25 +137,26 @@ class WordTokenizer:
 
     SudachiPy was chosen over Janome: it is ~15x faster here (Rust core) and its
     normalized_form() folds spelling variants (取組 -> 取り組み, コンピュータ -> コンピューター).
+    A tokenizer object must not be used by two threads at once (SudachiPy raises "Tokenizer is
+    already in use"), so each thread gets its own, from one shared dictionary.
     """
 
     def __init__(self, name: str = "sudachi"):
         self.name = name
-        self._tok = None
+        self._local = threading.local()
 
     def __getstate__(self):  # tokenizer objects do not pickle; recreate lazily in workers
-        return {"name": self.name, "_tok": None}
+        return {"name": self.name}
 
-    def _load(self):
-        if self.name == "sudachi":
-            from sudachipy import Dictionary, SplitMode
+    def __setstate__(self, state):
+        self.name = state["name"]
+        self._local = threading.local()
 
-            self._tok = Dictionary().tokenizer(mode=SplitMode.A)
-        elif self.name == "janome":
-            from janome.tokenizer import Tokenizer
-
-            self._tok = Tokenizer()
-        return self._tok
+    def _tok(self):
+        tok = getattr(self._local, "tok", None)
+        if tok is None:
+            tok = self._local.tok = _new_tokenizer(self.name)
+        return tok
 
     def words(self, normalized: str) -> list[str]:
         """Content words of already-normalised text, themselves normalised again."""
@@ -159,36 +164,51 @@ class WordTokenizer:
 
     def words_at(self, normalized: str) -> list[tuple[int, str]]:
         """(start offset, normalised word) for the content words of normalised text."""
+        return [(begin, word) for begin, word, _ in self.words_with_readings(normalized)]
+
+    def words_with_readings(self, normalized: str) -> list[tuple[int, str, str]]:
+        """(start offset, normalised word, normalised katakana reading) for the content words
+        (SudachiPy mode A units; the mode B compound too when it is longer, 防災士 beside 防災).
+        Readings are empty for other tokenizers."""
         if self.name == "none" or not normalized:
             return []
-        tok = self._tok or self._load()
-        if self.name == "sudachi":
-            items = ((m.begin(), m.surface(), m.normalized_form()) for m in tok.tokenize(normalized))
-        else:
-            items = _janome_items(tok, normalized)
         out = []
-        for begin, surface, form in items:
-            if _HIRAGANA_ONLY.match(surface):
-                continue
-            f = _norm_word(form)
-            # Single chars and pure-hiragana function words add noise, not precision.
+        if self.name == "sudachi":
+            from sudachipy import SplitMode
+
+            for m in self._tok().tokenize(normalized):
+                whole = (m.begin(), m.surface(), m.normalized_form(), m.reading_form())
+                units = m.split(SplitMode.A)  # empty when the unit does not split
+                pieces = [(u.begin(), u.surface(), u.normalized_form(), u.reading_form()) for u in units]
+                pieces.append(whole)
+                for begin, surface, form, reading in pieces:
+                    if _HIRAGANA_ONLY.match(surface):
+                        continue
+                    f = _norm_word(form)
+                    if f:
+                        out.append((begin, f, normalize(reading)))
+            return out
+        for begin, surface, form in _janome_items(self._tok(), normalized):
+            f = "" if _HIRAGANA_ONLY.match(surface) else _norm_word(form)
             if f:
-                out.append((begin, f))
+                out.append((begin, f, ""))
         return out
 
+    def _pos_items(self, normalized: str) -> list[tuple[str, str, str]]:
+        """(surface, part of speech, normalised form) of mode B units (SudachiPy) or tokens."""
+        if self.name == "sudachi":
+            return [(m.surface(), m.part_of_speech()[0], m.normalized_form())
+                    for m in self._tok().tokenize(normalized)]
+        return [(t.surface, t.part_of_speech.split(",")[0], t.base_form)
+                for t in self._tok().tokenize(normalized)]
 
     def content_segments(self, normalized: str) -> list[str]:
         """Split a query term at function words (particles, auxiliaries, symbols):
         脱炭素の取組 -> [脱炭素, 取組], so that bigrams across の are not required."""
         if self.name == "none" or not normalized:
             return [normalized] if normalized else []
-        tok = self._tok or self._load()
-        if self.name == "sudachi":
-            items = ((m.surface(), m.part_of_speech()[0]) for m in tok.tokenize(normalized))
-        else:
-            items = ((t.surface, t.part_of_speech.split(",")[0]) for t in tok.tokenize(normalized))
         segments, current = [], ""
-        for surface, pos in items:
+        for surface, pos, _ in self._pos_items(normalized):
             if pos in _FUNCTION_POS:
                 if current:
                     segments.append(current)
@@ -198,6 +218,77 @@ class WordTokenizer:
         if current:
             segments.append(current)
         return segments or [normalized]
+
+    def parts(self, normalized: str) -> list[str]:
+        """The parts of a compound query word, at SudachiPy's middle (B) units, without
+        function words; a suffix or prefix stays with its neighbour:
+        移住体験ツアー -> [移住, 体験, ツアー]; 防災士養成 -> [防災士, 養成]."""
+        if self.name == "none" or not normalized:
+            return [normalized] if normalized else []
+        parts: list[str] = []
+        glue_next = False
+        for surface, pos, _ in self._pos_items(normalized):
+            if pos in _FUNCTION_POS:
+                glue_next = False
+                parts.append("")  # a particle separates parts
+                continue
+            if (pos == "接尾辞" and parts and parts[-1]) or (glue_next and parts):
+                parts[-1] += surface
+            else:
+                parts.append(surface)
+            glue_next = pos == "接頭辞"
+        out: list[str] = []
+        for i, part in enumerate(parts):
+            # A one-character part (地 of 温泉地) means nothing alone: keep it with a neighbour.
+            if len(part) == 1 and out and parts[i - 1] or out and len(out[-1]) == 1 and parts[i - 1]:
+                out[-1] += part
+            elif part:
+                out.append(part)
+        return out or [normalized]
+
+    def kana_forms(self, normalized: str) -> list[str]:
+        """Dictionary forms that a kana-only query word spells: ぼうさい -> [防災],
+        ぼうさいくんれん -> [防災, 訓練] (SudachiPy knows the kana spelling of many words)."""
+        if self.name != "sudachi" or not _KANA_ONLY.match(normalized or ""):
+            return []
+        out = []
+        for _surface, pos, form in self._pos_items(normalized):
+            f = _norm_word(form)
+            if pos not in _FUNCTION_POS and f and not _KANA_ONLY.match(f):
+                out.append(f)
+        return out
+
+
+def _new_tokenizer(name: str):
+    if name == "sudachi":
+        from sudachipy import SplitMode
+
+        return _sudachi_dictionary().tokenizer(mode=SplitMode.B)
+    if name == "janome":
+        from janome.tokenizer import Tokenizer
+
+        return Tokenizer()
+    return None
+
+
+_DICTIONARY_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _sudachi_dictionary():
+    """One dictionary per process (it is large); tokenizers made from it are per thread."""
+    from sudachipy import Dictionary
+
+    with _DICTIONARY_LOCK:
+        return Dictionary()
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+def is_kana(text: str) -> bool:
+    return bool(_KANA_ONLY.match(text or ""))
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})

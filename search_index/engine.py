@@ -21,9 +21,10 @@ from .analysis import WordTokenizer, bigrams, normalize
 from .errors import IndexWriteError
 from .facets import facet_counts
 from .locking import LockTimeout, file_lock
-from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, build_plan, parse
-from .query import related_terms as _related_terms
-from .ranking import ranked
+from .plan import READING, RELATED, SYNONYM, similar_groups
+from .plan import build as build_plan
+from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, parse
+from .ranking import match_group, rank_planes, top
 from .schema import (
     FACET_PREFIX,
     MUNI_PREFIX,
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 LOCK_FILE = "write.lock"
 MAX_PER_PAGE = 100
+MIN_STRICT = 5
 
 
 class SearchEngine:
@@ -51,6 +53,8 @@ class SearchEngine:
         self._store: WhooshStore | None = None
         self._pointer_key = None
         self._open_lock = threading.Lock()
+        # Fewer postings than this with every word of a query: partial matches follow them.
+        self.min_strict = MIN_STRICT
         self.root.mkdir(parents=True, exist_ok=True)
         if not (self.root / POINTER).exists():
             with contextlib.suppress(IndexWriteError), self._write_lock():
@@ -206,6 +210,31 @@ class SearchEngine:
         # Anything but "official" is treated as public: fail closed.
         return values.get(VISIBILITY_PREFIX + "public", 0) & values.get(FACET_PREFIX["status"] + "published", 0)
 
+    def _fixed_mask(self, view, query: SearchQuery) -> int:
+        """Audience, owner/partner and date: the filters that are not facets."""
+        fixed = view.live & self._audience_mask(view, query.audience)
+        if query.municipality_code:
+            fixed &= view.term_mask("facets", MUNI_PREFIX + str(query.municipality_code))
+        if query.date_from or query.date_to:
+            lo = date_timestamp(query.date_from) if query.date_from else 1
+            hi = date_timestamp(query.date_to, end=True) if query.date_to else 2**62
+            fixed &= view.range_mask(lo, hi)
+        return fixed
+
+    def _facet_filters(self, view, query: SearchQuery) -> dict[str, int]:
+        wanted = {
+            "kind": query.kind, "category": query.category, "prefecture": query.prefecture,
+            "region": query.region, "field": query.field,
+            "status": query.status or "published",
+            "year": str(query.year) if query.year else None,
+            "request_status": query.request_status,
+        }
+        values = view.facet_values()
+        return {f: values.get(FACET_PREFIX[f] + str(v), 0) for f, v in wanted.items() if v is not None}
+
+    def _lexicon(self, view):
+        return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: view.terms_with_prefix("text", prefix))
+
     def search(self, query: SearchQuery) -> SearchResult:
         page = max(1, int(query.page or 1))
         per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
@@ -216,68 +245,103 @@ class SearchEngine:
             log.exception("search index unreadable, returning no results: %r", e)
             return SearchResult(0, page, per_page, [], {f: [] for f in FACET_NAMES})
         parsed = parse(query.q)
-        plan, clauses = build_plan(parsed, self._words)
-        values = view.facet_values()
-        grouped = view.cache.get_or("grouped", lambda: _group_facets(values))
+        plan = build_plan(parsed, self._words, self._lexicon(view), expand=query.expand)
+        grouped = view.cache.get_or("grouped", lambda: _group_facets(view.facet_values()))
+        fixed = self._fixed_mask(view, query)
+        if plan.excluded is not None:
+            fixed &= ~view.plan_mask(plan.excluded, "text")
+        filters = self._facet_filters(view, query)
 
-        audience = self._audience_mask(view, query.audience)
-        fixed = view.live & audience
-        if query.municipality_code:
-            fixed &= view.term_mask("facets", MUNI_PREFIX + str(query.municipality_code))
-        if query.date_from or query.date_to:
-            lo = date_timestamp(query.date_from) if query.date_from else 1
-            hi = date_timestamp(query.date_to, end=True) if query.date_to else 2**62
-            fixed &= view.range_mask(lo, hi)
-        if plan is not None:
-            fixed &= view.cache.get_or(("plan", plan), lambda: view.plan_mask(plan))
+        def filtered(mask: int, skip: str | None = None) -> int:
+            for f, m in filters.items():
+                if f != skip:
+                    mask &= m
+            return mask
 
-        wanted = {
-            "kind": query.kind, "category": query.category, "prefecture": query.prefecture,
-            "region": query.region, "field": query.field,
-            "status": query.status or "published",
-            "year": str(query.year) if query.year else None,
-            "request_status": query.request_status,
-        }
-        filters = {
-            f: values.get(FACET_PREFIX[f] + str(v), 0) for f, v in wanted.items() if v is not None
-        }
-        final = fixed
-        for m in filters.values():
-            final &= m
-        bases = {}
-        for f in FACET_NAMES:
-            base = fixed
-            for g, m in filters.items():
-                if g != f:
-                    base &= m
-            bases[f] = base
-        facets = facet_counts(bases, grouped)
+        matches = [match_group(view, g) for g in plan.groups]
+        words = [(g, m) for g, m in zip(plan.groups, matches, strict=True) if g.counts]
+        strict_total = None
+        if words:
+            candidates = fixed
+            for g, m in words:
+                if g.required:
+                    candidates &= m.strong
+            anym = 0
+            for _, m in words:
+                anym |= m.any
+            candidates &= anym
+            strict = candidates
+            for _, m in words:
+                strict &= m.strong
+            strict_total = filtered(strict).bit_count()
+            # Fall back to partial matches when too few postings have every word.
+            matched = candidates if strict_total < self.min_strict else strict
+        else:
+            strict, matched = fixed, fixed
+        final = filtered(matched)
+        facets = facet_counts({f: filtered(matched, skip=f) for f in FACET_NAMES}, grouped)
         total = final.bit_count()
 
         start = (page - 1) * per_page
         scored: list[tuple[float, int]] = []
         if total > start:
-            if query.sort == "newest" or not clauses:
+            if query.sort == "newest" or not words:
                 scored = [(0.0, d) for d in view.newest(final, start + per_page, total)]
             else:
-                scored = ranked(view, clauses, final, start + per_page)
-        terms = parsed.highlight_terms()
+                planes = rank_planes(view, plan.groups, matches, final, strict & final)
+                scored = top(view, planes, final, start + per_page)
         hits = []
         for score, docnum in scored[start : start + per_page]:
             stored = store.stored(view, docnum)
             snippet = make_snippet(
                 [stored.get("summary", ""), stored.get("extra_text", ""), stored.get("body_text", "")],
-                terms,
+                plan.highlight,
             )
             fields = {k: stored.get(k) for k in STORED_FIELDS}
-            hits.append(Hit(id=int(stored["id"]), score=score, snippet=snippet, fields=fields))
-        return SearchResult(total=total, page=page, per_page=per_page, hits=hits, facets=facets)
+            missing = [g.label for g, m in words if not (m.strong >> docnum) & 1]
+            hits.append(Hit(id=int(stored["id"]), score=score, snippet=snippet, fields=fields,
+                            missing=missing))
+        return SearchResult(total=total, page=page, per_page=per_page, hits=hits, facets=facets,
+                            strict_total=strict_total, related=plan.labels(SYNONYM, RELATED),
+                            readings=plan.labels(READING))
+
+    def more_like(self, text: str, query: SearchQuery) -> SearchResult:
+        """Postings ranked by how much of `text` they share (its content words, the rarer the
+        heavier, title and summary above body), within the filters of `query` (its `q` is
+        ignored). For "postings like this one": pass the posting's own title, summary and
+        fields as text."""
+        page = max(1, int(query.page or 1))
+        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
+        try:
+            store = self._reader_store()
+            view = store.view()
+        except Exception as e:
+            log.exception("search index unreadable, returning no results: %r", e)
+            return SearchResult(0, page, per_page, [], {})
+        groups = similar_groups(view, normalize(text or ""), self._words)
+        final = self._fixed_mask(view, query)
+        for m in self._facet_filters(view, query).values():
+            final &= m
+        matches = [match_group(view, g) for g in groups]
+        anym = 0
+        for m in matches:
+            anym |= m.any
+        final &= anym
+        total = final.bit_count()
+        planes = rank_planes(view, groups, matches, final, 0)
+        start = (page - 1) * per_page
+        hits = []
+        for score, docnum in top(view, planes, final, start + per_page)[start:]:
+            stored = store.stored(view, docnum)
+            fields = {k: stored.get(k) for k in STORED_FIELDS}
+            hits.append(Hit(id=int(stored["id"]), score=score, snippet="", fields=fields))
+        return SearchResult(total=total, page=page, per_page=per_page, hits=hits)
 
     def related_terms(self, q: str) -> list[str]:
         """Other terms a search for `q` also matches (synonym-group members, the current name
         of a former municipality name), in their original spelling, without the query's own
-        terms; for showing "related terms" next to results. Needs no index."""
-        return _related_terms(q or "")
+        terms. Needs no index (SearchResult.related also lists what the index suggested)."""
+        return build_plan(parse(q or ""), self._words).labels(SYNONYM)
 
     def suggest(self, prefix: str, audience: str = "public", limit: int = 8) -> list[str]:
         """Titles containing `prefix` (titles starting with it first, then newest), visible to

@@ -1,25 +1,27 @@
-"""Relevance ranking with bitmask arithmetic instead of per-document scoring.
+"""Relevance ranking with bitmask arithmetic instead of per-document scoring loops.
 
-Score of a document = sum over positive query clauses of
-    6 if the clause matches in the title, 4 if in the head (summary, places, labels), else 2,
-    +1 if a dictionary word of the clause matches (rewards real word boundaries: 京都 vs 東京都),
-    +1 if the term as typed matches, not only one of its synonyms.
-Ties go to the newest posting. Scores are added as bit-sliced integers (one mask per bit), so
-a query costs a few dozen big-int operations whatever the number of matches; per-document
-BM25 in Python cost 30-200 ms per query at 10k postings.
+Score of a document = sum over the query's groups (words) of the best of its features that
+the document matches:  weight(feature) x idf(group) x section,  section = 3 in the title,
+2 in the head (summary, places, labels), 1 elsewhere; idf is BM25's, of the postings that
+match the group's word (or its synonyms), so a rare word counts more than a common one and a
+posting matching 3 of 4 words scores above one matching 2. Postings that match every word
+(strict matches) rank above all partial ones. Ties go to the newest posting.
+
+Scores are integers held as bit planes (one mask per bit, bit-sliced addition), so a query
+costs a few hundred big-int operations whatever the number of matches, and the top k are
+found by descending the bit planes, not by sorting every match.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 
-def _bonus_nodes(plan, out: list) -> list:
-    kind = plan[0]
-    if kind == "maybe":
-        out.append(plan[2])
-    elif kind in ("and", "or", "syn"):
-        for sub in plan[1]:
-            _bonus_nodes(sub, out)
-    return out
+from .facets import mask_to_ids
+
+SECTION = {"title_text": 3, "head_text": 2, "text": 1}
+SCALE = 2.0  # score units per weight x (1 + idf); idf at 100k postings is at most ~12
+MAX_VALUE = 127
 
 
 def _add(a: list[int], b: list[int]) -> list[int]:
@@ -30,54 +32,103 @@ def _add(a: list[int], b: list[int]) -> list[int]:
         y = b[i] if i < len(b) else 0
         out.append(x ^ y ^ carry)
         carry = (x & y) | (carry & (x ^ y))
-    out.append(carry)
+    if carry:
+        out.append(carry)
     return out
 
 
-def _as_typed(plan):
-    """The clause without synonym alternatives."""
-    kind = plan[0]
-    if kind == "syn":
-        return plan[1][0]
-    if kind in ("and", "or"):
-        return (kind, tuple(_as_typed(p) for p in plan[1]))
-    return plan
+def _constant(value: int, mask: int) -> list[int]:
+    """Bit planes of `value` on the documents of `mask`, 0 elsewhere."""
+    return [mask if value >> i & 1 else 0 for i in range(value.bit_length())]
 
 
-def clause_planes(view, clause, candidates: int) -> list[int]:
-    title = view.plan_mask(clause, "title_text") & candidates
-    head = view.plan_mask(clause, "head_text") & candidates & ~title
-    bonus = 0
-    for node in _bonus_nodes(clause, []):
-        bonus |= view.plan_mask(node, "text")
-    typed = view.plan_mask(_as_typed(clause), "text") & candidates
-    # value = 2 + 4*title + 2*head + word bonus + as-typed bonus, as bit planes (LSB first)
-    planes = [0, candidates, title]
-    planes = _add(planes, [0, head])
-    planes = _add(planes, [bonus & candidates])
-    return _add(planes, [typed])
+def idf(df: int, n: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5)) if n else 0.0
 
 
-def ranked(view, clauses: list, candidates: int, count: int) -> list[tuple[float, int]]:
-    """Top `count` (score, docnum) among `candidates`, best first, newest first within a score."""
+@dataclass
+class GroupMatch:
+    any: int  # live documents matching the group through a feature that makes a candidate
+    strong: int  # … through a feature that counts as the word being found
+    features: list  # (feature, mask of live documents it matches in the text)
+
+
+def match_group(view, group) -> GroupMatch:
+    masks = [(f, view.plan_mask(f.node, "text") & view.live) for f in group.features]
+    strong = anym = 0
+    for f, m in masks:
+        if f.strong:
+            strong |= m
+        if f.candidate:
+            anym |= m
+    return GroupMatch(anym, strong, masks)
+
+
+def group_planes(view, match: GroupMatch, candidates: int) -> list[int]:
+    """Each candidate's score for one group: its best feature x section only."""
+    concept = match.strong or match.any
+    weight_idf = 1 + idf(concept.bit_count(), view.live.bit_count())
+    entries: list[tuple[int, int]] = []
+    for f, m in match.features:
+        m &= candidates
+        if not m:
+            continue
+        title = view.plan_mask(f.node, "title_text") & m
+        head = view.plan_mask(f.node, "head_text") & m & ~title
+        for section, sm in (("title_text", title), ("head_text", head), ("text", m & ~title & ~head)):
+            if sm:
+                value = round(f.weight * weight_idf * SECTION[section] * SCALE)
+                entries.append((min(MAX_VALUE, max(1, value)), sm))
+    entries.sort(key=lambda e: -e[0])
     planes: list[int] = []
-    for clause in clauses:
-        planes = _add(planes, clause_planes(view, clause, candidates)) if planes else clause_planes(view, clause, candidates)
+    remaining = candidates
+    for value, m in entries:
+        m &= remaining
+        if m:
+            planes = _add(planes, _constant(value, m))
+            remaining &= ~m
+    return planes
+
+
+def rank_planes(view, groups, matches: list[GroupMatch], candidates: int, strict: int) -> list[int]:
+    """Bit planes of every candidate's total score; `strict` documents (every word found) get
+    one more bit above the rest when some candidates are partial."""
+    planes: list[int] = []
+    for match in matches:
+        planes = _add(planes, group_planes(view, match, candidates))
     while planes and not planes[-1]:
         planes.pop()
-    out: list[tuple[float, int]] = []
-    remaining = candidates
-    for score in range((1 << len(planes)) - 1, -1, -1):
-        if not remaining or len(out) >= count:
+    if strict and strict != candidates:
+        planes.append(strict)
+    return planes
+
+
+def score_of(planes: list[int], docnum: int) -> int:
+    return sum(1 << b for b, p in enumerate(planes) if p >> docnum & 1)
+
+
+def top(view, planes: list[int], candidates: int, count: int) -> list[tuple[float, int]]:
+    """Top `count` (score, docnum) among `candidates`, best first, newest first within a score."""
+    if count <= 0 or not candidates:
+        return []
+    chosen = 0  # documents certainly in the top `count`
+    need = count
+    pool = candidates
+    for plane in reversed(planes):
+        hi = pool & plane
+        n = hi.bit_count()
+        if n >= need:
+            pool = hi
+        else:
+            chosen |= hi
+            need -= n
+            pool &= ~plane
+        if not need:
             break
-        level = remaining
-        for bit, plane in enumerate(planes):
-            level &= plane if score >> bit & 1 else ~plane
-            if not level:
-                break
-        if not level:
-            continue
-        remaining &= ~level
-        n = level.bit_count()
-        out.extend((float(score), d) for d in view.newest(level, count - len(out), n))
-    return out
+    ts = view.timestamps()
+    ids = mask_to_ids(chosen)
+    if need and pool:
+        ids += view.newest(pool, need, pool.bit_count())  # ties at the cut: newest first
+    scored = [(score_of(planes, d), d) for d in ids]
+    scored.sort(key=lambda sd: (sd[0], ts[sd[1]], sd[1]), reverse=True)
+    return [(float(s), d) for s, d in scored[:count]]

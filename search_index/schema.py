@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+from .analysis import normalize
+from .places import mentioned_prefectures, prefecture_region
+
 # Sections whose matches rank above the body: the title first, then this "head". Places are
 # here so that 石川県 ranks a posting whose partner is 輪島市 (石川県) like a summary match.
 HEAD_SECTIONS = frozenset({"summary", "places", "labels"})
@@ -24,9 +27,10 @@ FACET_PREFIX = {
     "year": "year=",
     "request_status": "req=",
 }
-# Version of what prepare() indexes. Bump it when documents get new terms (2: request_status):
+# Version of what prepare() indexes. Bump it when documents get new terms (2: request_status,
+# 3: readings and the places a text mentions):
 # an index written with another version is unhealthy, so the app rebuilds it.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 FORMAT_FILE = "FORMAT"
 VISIBILITY_PREFIX = "vis="
 MUNI_PREFIX = "muni="
@@ -46,6 +50,14 @@ def markdown_to_text(md: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_MARKS.sub(lambda m: m.group(1) or " ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def mentioned_places(text: str) -> str:
+    """Prefectures and regions of the municipalities a text names (益城町 -> 熊本県 九州・沖縄),
+    so that a prefecture finds postings about its towns (matched like the body)."""
+    prefs = sorted(mentioned_prefectures(normalize(text)))
+    regions = sorted({prefecture_region()[p] for p in prefs})
+    return " ".join(prefs + regions)
 
 
 def _clean(value: str) -> str:
@@ -81,13 +93,15 @@ def prepare(doc: dict) -> dict:
         *(doc.get("partner_prefectures") or []), *(doc.get("partner_regions") or []),
     ]
     labels = [*(doc.get("category_labels") or []), *(doc.get("fields") or [])]
+    texts = [doc.get("title") or "", doc.get("summary") or "", doc.get("extra_text") or "", body]
     sections = [
-        ("title", doc.get("title") or ""),
-        ("summary", doc.get("summary") or ""),
+        ("title", texts[0]),
+        ("summary", texts[1]),
         ("places", " ".join(p for p in places if p)),
         ("labels", " ".join(labels)),
-        ("extra", doc.get("extra_text") or ""),
+        ("extra", texts[2]),
         ("body", body),
+        ("mentioned", mentioned_places("\n".join(texts))),
     ]
     published = doc.get("published_at")
     prefectures = {doc.get("prefecture"), *(doc.get("partner_prefectures") or [])}

@@ -19,7 +19,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
-from .analysis import WORD_PREFIX, WordTokenizer, bigrams, normalize
+from .analysis import READING_PREFIX, WORD_PREFIX, WordTokenizer, bigrams, normalize
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
 from .schema import (
     FORMAT_FILE,
@@ -63,7 +63,10 @@ class SectionAnalyzer:
         toks: set[str] = set()
         for (_, norm), words in zip(sections, self._section_words(sections), strict=True):
             toks.update(bigrams(norm))
-            toks.update(WORD_PREFIX + w for w in words)
+            for word, reading in words:
+                toks.add(WORD_PREFIX + word)
+                if reading:
+                    toks.add(f"{READING_PREFIX}{reading}|{word}")
         # Existence format: each distinct token once; positions and boosts are not stored.
         for i, tok in enumerate(sorted(toks)):
             t.text = tok
@@ -71,10 +74,10 @@ class SectionAnalyzer:
             t.pos = start_pos + i
             yield t
 
-    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[str]]:
-        """Dictionary words per section, from ONE tokenizer call over the word sections
-        (per-call overhead dominates on short texts such as titles)."""
-        out: list[list[str]] = [[] for _ in sections]
+    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+        """(dictionary word, reading) per section, from ONE tokenizer call over the word
+        sections (per-call overhead dominates on short texts such as titles)."""
+        out: list[list[tuple[str, str]]] = [[] for _ in sections]
         picked = [i for i, (name, _) in enumerate(sections) if name in WORD_SECTIONS or not name]
         if not picked or self.words.name == "none":
             return out
@@ -85,10 +88,10 @@ class SectionAnalyzer:
             joined.append(sections[i][1])
             offset += len(sections[i][1]) + 1
         k = 0
-        for begin, word in self.words.words_at("\n".join(joined)):
+        for begin, word, reading in self.words.words_with_readings("\n".join(joined)):
             while k + 1 < len(starts) and begin >= starts[k + 1][0]:
                 k += 1
-            out[starts[k][1]].append(word)
+            out[starts[k][1]].append((word, reading))
         return out
 
 
@@ -246,6 +249,15 @@ class _View:
                     ts.extend(seg.timestamps())
                 self._ts = ts
         return self._ts
+
+    def terms_with_prefix(self, field: str, prefix: str, limit: int = 64) -> list[str]:
+        """Index terms of `field` starting with `prefix` (the reading vocabulary)."""
+        out = []
+        for t in self.searcher.reader().expand_prefix(field, prefix):
+            out.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+            if len(out) >= limit:
+                break
+        return out
 
     def range_mask(self, lo: int, hi: int) -> int:
         def make():

@@ -33,7 +33,9 @@ MUNICIPALITY = {
 def document(server_url: str) -> dict:
     search_params = [
         _param("q", {"type": "string", "maxLength": MAX_QUERY},
-               "検索語。空白区切りはAND、`OR` でOR、`-語` で除外、\"…\" で語順どおり。"),
+               "検索語。空白区切りの語をすべて含む投稿が先、少ないときは一部の語を含む投稿が後に続く"
+               "（results[].missing が含まれない語）。`+語` で必須、`OR` でOR、`-語` で除外、"
+               "\"…\" で語順どおり。ひらがなの読みでも探せる。"),
         _param("kind", {"type": "string", "enum": list(KINDS)}, "投稿の種類"),
         _param("category", {"type": "string", "enum": sorted(CATEGORY_CODES)}, "カテゴリ（A-1 … B-11）"),
         _param("prefecture", {"type": "string", "enum": PREFECTURES}, "都道府県（投稿自治体または連携先）"),
@@ -45,6 +47,8 @@ def document(server_url: str) -> dict:
         _param("request_status", {"type": "string", "enum": list(REQUEST_STATUSES)},
                "連携の募集の状況（open: 募集中、matched: 成立、closed: 終了）。指定すると募集の投稿だけが該当します。"),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "並び順"),
+        _param("expand", {"type": "integer", "enum": [0, 1], "default": 1},
+               "0 にすると同義語・関連語を使わず、入力した語だけで探す"),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "ページ番号"),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
                "1ページの件数"),
@@ -187,13 +191,22 @@ def document(server_url: str) -> dict:
                         "snippet": {"type": "string", "description":
                                     "HTMLの断片。本文はエスケープ済みで、一致箇所だけが <mark> で囲まれる。"},
                         "score": {"type": "number", "description": "関連度（新しい順・検索語なしでは 0）"},
+                        "missing": {"type": "array", "items": {"type": "string"},
+                                    "description": "この投稿に含まれない検索語（一部の語に一致する投稿）。空なら全語に一致"},
                     },
-                    "required": ["id", "external_id", "kind", "title", "url", "municipality", "snippet", "score"],
+                    "required": ["id", "external_id", "kind", "title", "url", "municipality", "snippet", "score",
+                                 "missing"],
                 },
                 "SearchResponse": {
                     "type": "object",
                     "properties": {
                         "total": {"type": "integer"},
+                        "strict_total": {"type": "integer", "nullable": True,
+                                         "description": "すべての検索語を含む投稿の数（検索語なしでは null）"},
+                        "related": {"type": "array", "items": {"type": "string"},
+                                    "description": "同義語・関連語として一緒に探した言葉"},
+                        "readings": {"type": "array", "items": {"type": "string"},
+                                     "description": "ひらがな・カタカナの検索語を読みとして探した言葉"},
                         "page": {"type": "integer"},
                         "per_page": {"type": "integer"},
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
@@ -202,7 +215,8 @@ def document(server_url: str) -> dict:
                             "properties": {f: {"type": "array", "items": facet_value} for f in FACETS},
                         },
                     },
-                    "required": ["total", "page", "per_page", "results", "facets"],
+                    "required": ["total", "strict_total", "related", "readings", "page", "per_page",
+                                 "results", "facets"],
                 },
                 "Posting": {
                     "type": "object",

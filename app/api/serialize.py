@@ -29,6 +29,7 @@ def result_json(item: Item) -> dict:
         "municipality": {"code": p.municipality.code, "name": p.municipality.name},
         "snippet": item.snippet,
         "score": round(item.score, 4),
+        "missing": item.missing,
     }
 
 

@@ -34,6 +34,9 @@ def search():
         abort(503, description="検索は一時的に利用できません。")
     return jsonify(
         total=found.total,
+        strict_total=found.strict_total,
+        related=found.related,
+        readings=found.readings,
         page=params.page,
         per_page=params.per_page,
         results=[result_json(item) for item in found.items],

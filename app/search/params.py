@@ -23,6 +23,7 @@ def search_params(per_page: int = 20) -> SearchParams:
         year=int_arg("year", "公開年", 1900, 2100),
         request_status=choice_arg("request_status", REQUEST_STATUSES, "募集状況"),
         sort=choice_arg("sort", SORTS, "並び順") or "relevance",
+        expand=choice_arg("expand", {"0": 0, "1": 1}, "関連語") != "0",
         page=page_arg(),
         per_page=per_page,
     )

@@ -53,7 +53,6 @@ def results():
         params=params,
         found=found,
         pager=_Pager(params.page, found.pages, found.total),
-        related=service.related_terms(params.q) if params.q else [],
         relaxations=help_links,
         link=link,
         facet_labels=service.FACET_LABELS,

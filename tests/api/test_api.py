@@ -21,10 +21,14 @@ def test_search_returns_the_documented_shape(client, sample):
     response = client.get("/api/v1/search?q=防災協定")
     assert response.status_code == 200 and response.is_json
     body = response.json
-    assert set(body) == {"total", "page", "per_page", "results", "facets"}
-    assert (body["total"], body["page"], body["per_page"]) == (1, 1, 20)
+    assert set(body) == {"total", "strict_total", "related", "readings", "page", "per_page", "results",
+                         "facets"}
+    assert (body["total"], body["strict_total"], body["page"], body["per_page"]) == (1, 1, 1, 20)
+    assert "災害時相互応援協定" in body["related"] and body["readings"] == []
     [result] = body["results"]
-    assert set(result) == {"id", "external_id", "kind", "title", "url", "municipality", "snippet", "score"}
+    assert set(result) == {"id", "external_id", "kind", "title", "url", "municipality", "snippet", "score",
+                           "missing"}
+    assert result["missing"] == []
     assert result["id"] == sample[0].id and result["external_id"] == "ext-001"
     assert result["municipality"] == {"code": "131041", "name": "新宿区"}
     assert result["url"].endswith(f"/postings/{sample[0].id}") and result["url"].startswith("http")

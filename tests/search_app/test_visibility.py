@@ -8,7 +8,7 @@ from app.models import Posting
 from app.services.search import indexing
 from tests.search_app.conftest import find_ids
 
-SECRET = "極秘連携構想"
+SECRET = "ゼクスペリオン"  # one word that no other posting contains, even in part
 
 
 def _setup(postings):

@@ -46,6 +46,7 @@ class SearchParams:
     year: int | None = None
     request_status: str | None = None  # partnership requests: open | matched | closed
     sort: str = "relevance"
+    expand: bool = True  # also search synonyms and related terms
     page: int = 1
     per_page: int = 20
 
@@ -58,10 +59,13 @@ class SearchParams:
     def to_args(self) -> dict:
         """Query-string arguments that differ from the defaults (for links)."""
         default = SearchParams()
-        return {
+        args = {
             f.name: getattr(self, f.name) for f in fields(self)
             if f.name != "per_page" and getattr(self, f.name) not in (None, "", getattr(default, f.name))
         }
+        if not self.expand:
+            args["expand"] = 0
+        return args
 
     def is_empty(self) -> bool:
         return not self.q and not self.active_filters()
@@ -72,6 +76,11 @@ class Item:
     posting: Posting
     snippet: str  # HTML-safe from the engine: escaped text, <mark> only
     score: float
+    missing: list[str] = field(default_factory=list)  # query words this posting lacks
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
 
 
 @dataclass
@@ -89,6 +98,9 @@ class Results:
     items: list[Item] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     available: bool = True
+    strict_total: int | None = None  # postings with every word (None: no words searched)
+    related: list[str] = field(default_factory=list)  # synonyms and related terms also searched
+    readings: list[str] = field(default_factory=list)  # what a kana query was read as
 
     @property
     def pages(self) -> int:
@@ -105,7 +117,7 @@ def _query(params: SearchParams, user):
     return SearchQuery(
         q=params.q, kind=params.kind, category=params.category, prefecture=params.prefecture,
         region=params.region, field=params.field, status=params.status, year=params.year,
-        request_status=params.request_status,
+        request_status=params.request_status, expand=params.expand,
         audience=audience_for(user), sort=params.sort, page=params.page, per_page=params.per_page,
     )
 
@@ -129,10 +141,12 @@ def search(user, params: SearchParams) -> Results:
             selectinload(Posting.municipality), selectinload(Posting.partners)
         )
         postings = {p.id: p for p in db.session.scalars(stmt)}
-    items = [Item(postings[h.id], h.snippet, h.score) for h in result.hits if h.id in postings]
+    items = [Item(postings[h.id], h.snippet, h.score, h.missing) for h in result.hits if h.id in postings]
     # A hit the database refuses means the index is behind: count it out of this page's total.
     total = max(0, result.total - (len(ids) - len(items)))
-    return Results(params, total, items, _facets(result.facets, params))
+    return Results(params, total, items, _facets(result.facets, params),
+                   strict_total=result.strict_total, related=result.related[:10],
+                   readings=result.readings)
 
 
 def count(user, params: SearchParams) -> int:
@@ -168,15 +182,6 @@ def _facets(raw: dict, params: SearchParams) -> dict[str, list[FacetValue]]:
             for v, n in raw.get(name, [])
         ]
     return out
-
-
-def related_terms(q: str) -> list[str]:
-    """Other members of the synonym groups of the query's words (the engine searches them too)."""
-    try:
-        return indexing.get_engine().related_terms(q)[:10]
-    except Exception:  # a nicety: never let it break the results page
-        log.exception("related terms failed")
-        return []
 
 
 @dataclass
