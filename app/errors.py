@@ -49,4 +49,7 @@ def register(app) -> None:
     def http_error(error: HTTPException):
         # Our own abort(…, description="…") messages are Japanese; Werkzeug's defaults are not.
         custom = error.description != type(error).description and error.code != 500
-        return render_error(error.code or 500, error.description if custom else None)
+        body, code = render_error(error.code or 500, error.description if custom else None)
+        # Keep what the exception says in headers (405: Allow, 429: Retry-After), not its body type.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, code, headers

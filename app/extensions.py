@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and initialised in create_app."""
 
+from datetime import datetime
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -8,7 +10,9 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
+
+from app.timestamps import Timestamp
 
 # Explicit constraint names keep Alembic migrations portable (SQLite batch mode, PostgreSQL).
 NAMING_CONVENTION = {
@@ -21,7 +25,9 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every datetime column follows the time convention of app/timestamps.py.
+    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={datetime: Timestamp})
 
 
 db = SQLAlchemy(model_class=Base)

@@ -1,21 +1,13 @@
 """Jinja filters and the values every template can use."""
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import request
 
 from app.markdown import render_markdown
 from app.models.geo import REGIONS
 from app.models.postings import KIND_SLUGS, KINDS
-
-JST = timezone(timedelta(hours=9))
-
-
-def to_jst(value: datetime) -> datetime:
-    """Stored timestamps are naive UTC; pages show Japan time."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(JST)
+from app.timestamps import isoformat, to_jst
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -37,6 +29,7 @@ def register(app) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_date, "date_ja")
     app.add_template_filter(format_datetime, "datetime_ja")
+    app.add_template_filter(isoformat, "isoformat")  # machine-readable, with its offset
 
     @app.context_processor
     def common_values():

@@ -231,8 +231,10 @@ def document(server_url: str) -> dict:
                         "url": {"type": "string", "format": "uri"},
                         "status": {"type": "string", "enum": ["draft", "published", "archived"]},
                         "visibility": {"type": "string", "enum": ["public", "officials"]},
-                        "published_at": {"type": "string", "format": "date-time", "nullable": True},
-                        "updated_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "published_at": {"type": "string", "format": "date-time", "nullable": True,
+                                         "description": "RFC 3339、日本時間（例: 2025-04-01T09:00:00+09:00）"},
+                        "updated_at": {"type": "string", "format": "date-time", "nullable": True,
+                                       "description": "RFC 3339、日本時間（例: 2025-04-01T09:00:00+09:00）"},
                         "municipality": {"$ref": "#/components/schemas/Municipality"},
                         "partners": {"type": "array", "items": {"$ref": "#/components/schemas/Municipality"}},
                         "categories": {"type": "array", "items": {

@@ -8,10 +8,14 @@ from flask import url_for
 from app.models import Posting
 from app.services.postings.editing import DETAIL_FIELDS
 from app.services.search.query import FacetValue, Item
+from app.timestamps import isoformat
 
 
 def _iso(value):
-    return value.isoformat() if isinstance(value, date | datetime) else value
+    """RFC 3339: date-times with their offset (app/timestamps.py), dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return isoformat(value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _municipality(m) -> dict:

@@ -1,6 +1,6 @@
 """Read-only JSON API (v1): search and posting details. Errors are JSON (app/errors.py)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, jsonify, request, url_for
 from flask_login import current_user
@@ -22,7 +22,7 @@ from app.services.matching.suggestions import MAX_SUGGESTIONS
 from app.services.postings import listing
 from app.services.postings.listing import ListFilters
 from app.services.search import query as service
-from app.template_helpers import JST
+from app.timestamps import JST
 
 
 @bp.get("/search")
@@ -78,7 +78,7 @@ def postings():
 
 
 def _updated_since() -> datetime | None:
-    """`updated_since` as naive UTC: a date (Japan time midnight) or an ISO 8601 date-time."""
+    """`updated_since`, aware: a date (Japan time midnight) or an ISO 8601 date-time."""
     raw = request.args.get("updated_since", "").strip()
     if not raw:
         return None
@@ -88,7 +88,7 @@ def _updated_since() -> datetime | None:
         abort(400, description="updated_since は ISO 8601 の日付または日時で指定してください（例: 2025-04-01、2025-04-01T09:00:00+09:00）。")
     if value.tzinfo is None:
         value = value.replace(tzinfo=JST)  # the site's dates are Japan time
-    return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 @bp.get("/postings/<int:posting_id>")

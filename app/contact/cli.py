@@ -73,11 +73,9 @@ def _sleep(seconds: float, stopping: list) -> None:
 
 def _digest_hour() -> bool:
     """The loop sends the daily digest from 08:00 Japan time (each user at most once a day)."""
-    from datetime import UTC, datetime
+    from app.timestamps import now_jst
 
-    from app.services.contact.workdays import JST
-
-    return datetime.now(UTC).astimezone(JST).hour >= int(current_app.config.get("DIGEST_HOUR_JST", 8))
+    return now_jst().hour >= int(current_app.config.get("DIGEST_HOUR_JST", 8))
 
 
 @mail_cli.command("escalate")
@@ -104,12 +102,13 @@ def status():
     from sqlalchemy import select
 
     from app.models import OutboxMail
+    from app.timestamps import to_jst
 
     rows = db.session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))).all()
     click.echo(f"{len(rows)} pending.")
     for row in rows:
         if row.last_error:
-            click.echo(f"  #{row.id} {row.to_addr} attempts={row.attempts} next={row.next_attempt_at:%Y-%m-%d %H:%M} {row.last_error[:80]}")
+            click.echo(f"  #{row.id} {row.to_addr} attempts={row.attempts} next={to_jst(row.next_attempt_at):%Y-%m-%d %H:%M} JST {row.last_error[:80]}")
 
 
 @mail_cli.command("sink")

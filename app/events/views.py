@@ -18,6 +18,7 @@ from app.permissions import visible_postings
 from app.services.events import calendar as event_calendar
 from app.services.events import editing, ics
 from app.services.events.editing import EventInput
+from app.timestamps import JST, jst_midnight, to_jst
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -45,7 +46,7 @@ def calendar():
 def listing():
     """Upcoming events, page by page (past ones with ?past=1)."""
     past = request.args.get("past") == "1"
-    today = datetime.combine(event_calendar.now_jst().date(), datetime.min.time())
+    today = jst_midnight(event_calendar.now_jst().date())
     stmt = permissions.visible_events(current_user)
     if past:
         stmt = stmt.where(Event.starts_at < today).order_by(Event.starts_at.desc())
@@ -122,16 +123,23 @@ def _posting_choices(form: EventForm, muni: Municipality | None) -> None:
     form.posting.choices = choices
 
 
+def _wall_clock(value: datetime | None) -> datetime | None:
+    """What the form's datetime-local field shows: Japan time without an offset."""
+    return to_jst(value).replace(tzinfo=None) if value else None
+
+
+def _japan_time(value: datetime | None) -> datetime | None:
+    """The form's naive value is entered in Japan time."""
+    return value.replace(tzinfo=JST) if value else None
+
+
 def _save(event: Event | None):
     form = EventForm(obj=None)
     if request.method == "GET" and event is not None:
-        form = EventForm(
-            obj=event,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            posting=event.posting_id or 0,
-            municipality=event.municipality.code,
-        )
+        form = EventForm(obj=event)
+        # Fields whose form value is not the attribute itself (obj wins over keyword arguments).
+        form.starts_at.data, form.ends_at.data = _wall_clock(event.starts_at), _wall_clock(event.ends_at)
+        form.posting.data, form.municipality.data = event.posting_id or 0, event.municipality.code
     muni = event.municipality if event is not None else _acting_municipality(form)
     _posting_choices(form, muni)
     if form.validate_on_submit():
@@ -141,7 +149,7 @@ def _save(event: Event | None):
             posting = db.session.get(Posting, form.posting.data) if form.posting.data else None
             data = EventInput(
                 title=form.title.data, municipality_id=muni.id, kind=form.kind.data,
-                starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+                starts_at=_japan_time(form.starts_at.data), ends_at=_japan_time(form.ends_at.data),
                 place=form.place.data, online_url=form.online_url.data,
                 description=form.description.data or "", posting=posting,
                 visibility=form.visibility.data,

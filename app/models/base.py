@@ -1,8 +1,5 @@
-"""Shared column helpers."""
+"""Shared column helpers. Time: see app/timestamps.py (aware datetimes, naive UTC in the database)."""
 
-from datetime import UTC, datetime
+from app.timestamps import utcnow
 
-
-def utcnow() -> datetime:
-    """Naive UTC timestamp: portable across SQLite and PostgreSQL `timestamp` columns."""
-    return datetime.now(UTC).replace(tzinfo=None)
+__all__ = ["utcnow"]

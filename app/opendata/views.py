@@ -4,6 +4,7 @@ from flask import Response, render_template, stream_with_context, url_for
 
 from app.opendata import bp
 from app.services.opendata import export
+from app.timestamps import to_jst
 
 CSV_NAME = "kakehashi-postings.csv"
 JSONL_NAME = "kakehashi-postings.jsonl"
@@ -38,7 +39,7 @@ def _dataset_jsonld(facts: dict, page_url: str) -> dict:
         "license": export.LICENCE_URL,
         "creditText": export.ATTRIBUTION.format(url=page_url),
         "creator": {"@type": "Organization", "name": "架け橋 Kakehashi"},
-        "dateModified": facts["updated"].date().isoformat() if facts["updated"] else None,
+        "dateModified": to_jst(facts["updated"]).date().isoformat() if facts["updated"] else None,
         "keywords": ["自治体連携", "特別区", "災害時相互協力", "人事交流", "全国地方公共団体コード"],
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": "text/csv",

@@ -4,8 +4,6 @@ These are read by machines and cached by others, so they are always built as an 
 visitor (user None): nothing officials-only or draft can ever leak, whoever is logged in.
 """
 
-from datetime import UTC, datetime
-
 from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
@@ -17,15 +15,16 @@ from app.models.postings import KIND_SLUGS
 from app.public import bp
 from app.services.postings.listing import ListFilters, filtered_postings
 from app.services.public import exchanges
+from app.timestamps import isoformat, utcnow
 
 ANONYMOUS = None
 FEED_SIZE = 30
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
 
 
-def _atom_time(value: datetime | None) -> str:
-    value = value or datetime.now(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # stored values are naive UTC
+def _atom_time(value) -> str:
+    """RFC 3339 with the offset (Atom and sitemaps require one); now when there is no value."""
+    return isoformat(value or utcnow())
 
 
 @bp.route("/feeds/postings.atom")

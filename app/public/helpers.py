@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.public.themes import story_art, theme_icon, theme_label
 from app.services.events import calendar
 from app.services.public import stories
+from app.timestamps import to_jst
 
 # Interface names of the posting kinds, translatable (the data keeps its Japanese labels).
 KIND_NAMES = {
@@ -55,10 +56,12 @@ def _day(value, with_year: bool = True) -> str:
 
 
 def event_when(start, end=None) -> str:
-    """Event times are naive Japan time: shown as they are, with the weekday."""
+    """An event's time in Japan time, with the weekday."""
+    start = to_jst(start)
     text = f"{_day(start)} {start:%H:%M}"
     if end is None:
         return text
+    end = to_jst(end)
     if end.date() == start.date():
         return f"{text}〜{end:%H:%M}"
     return f"{text}〜{_day(end, with_year=False)} {end:%H:%M}"

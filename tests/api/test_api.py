@@ -139,13 +139,13 @@ def test_openapi_document_describes_both_paths(client):
 
 
 def test_postings_list_filters_pages_and_orders_by_update(client, postings):
-    from datetime import datetime, timedelta
+    from datetime import UTC, datetime, timedelta
 
     a = postings(title="一件目", categories=["A-1"], partners=["042056"])
     b = postings(kind="disaster_offer", title="二件目", categories=["B-5"])
     c = postings(title="三件目", categories=["A-1"], code="042056")
     hidden = postings(title="職員のみ", categories=["A-1"], visibility="officials")
-    base = datetime(2026, 1, 1)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     for offset, p in enumerate([c, a, b, hidden]):
         p.updated_at = base + timedelta(days=offset)
     db.session.commit()

@@ -1,6 +1,6 @@
 """Desks, forwarding, handover, escalation, digests: the thread keeps its whole history."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -153,13 +153,13 @@ def test_escalation_after_working_days(users, postings, desk, runner, smtp, deli
     posting = postings(code="131041", officer=officer.officer)
     thread = routing.contact_posting(posting, RESIDENT, "", "返事がない")
     # Friday 2026-11-20 10:00 JST; Monday 11/23 is a holiday (勤労感謝の日).
-    thread.created_at = datetime(2026, 11, 20, 1, 0)
+    thread.created_at = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     db.session.commit()
-    assert escalation.escalate(now=datetime(2026, 11, 25, 1, 0), days=3) == []  # Tue, Wed only
-    done = escalation.escalate(now=datetime(2026, 11, 26, 1, 0), days=3)
+    assert escalation.escalate(now=datetime(2026, 11, 25, 1, 0, tzinfo=UTC), days=3) == []  # Tue, Wed only
+    done = escalation.escalate(now=datetime(2026, 11, 26, 1, 0, tzinfo=UTC), days=3)
     assert done == [thread] and thread.desk_id == desk("131041").id
     assert _events(thread) == ["message", "escalation"]
-    assert escalation.escalate(now=datetime(2026, 12, 26, 1, 0), days=3) == []  # once only
+    assert escalation.escalate(now=datetime(2026, 12, 26, 1, 0, tzinfo=UTC), days=3) == []  # once only
     deliver()
     assert any("回付されたことをお知らせしています" in smtp.mailbox.body(m) for m in smtp.mailbox.to(member.email))
     result = runner.invoke(args=["mail", "escalate"])
@@ -167,9 +167,9 @@ def test_escalation_after_working_days(users, postings, desk, runner, smtp, deli
 
 
 def test_working_days():
-    fri = datetime(2026, 11, 20, 1)
-    assert working_days_between(fri, datetime(2026, 11, 24, 1)) == 1  # Sat, Sun, holiday Mon
-    assert working_days_between(datetime(2026, 12, 28, 1), datetime(2027, 1, 5, 1)) == 2  # year end
+    fri = datetime(2026, 11, 20, 1, tzinfo=UTC)
+    assert working_days_between(fri, datetime(2026, 11, 24, 1, tzinfo=UTC)) == 1  # Sat, Sun, holiday Mon
+    assert working_days_between(datetime(2026, 12, 28, 1, tzinfo=UTC), datetime(2027, 1, 5, 1, tzinfo=UTC)) == 2  # year end
 
 
 def test_digest_bundles_mail(users, postings, runner, smtp, deliver):
@@ -203,7 +203,7 @@ def test_reply_stats(users, postings):
     posting = postings(officer=officer.officer)
     for hours in (1, 3, 10):
         thread = routing.contact_posting(posting, RESIDENT, "", "質問")
-        thread.created_at = datetime(2026, 1, 5, 0)
+        thread.created_at = datetime(2026, 1, 5, 0, tzinfo=UTC)
         thread.first_reply_at = thread.created_at + timedelta(hours=hours)
     db.session.commit()
     assert reply_stats.reply_stats() == {"answered": 3, "median_first_reply_hours": 3.0}

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Officer, Posting
 from app.services.postings import importer
+from app.timestamps import to_jst
 from tests.helpers import app_on_template_copy
 
 SECRET_MAIL = "hidden.officer@example.jp"
@@ -53,7 +54,7 @@ def test_csv_has_a_bom_iso_dates_codes_with_names_and_no_address(client, world):
     assert (first["municipality"], first["municipality_name"]) == ("131041", "新宿区")
     assert (first["partners"], first["partner_names"]) == ("172049", "輪島市")
     assert first["categories"] == "A-1|B-5" or first["categories"] == "B-5|A-1"
-    assert first["published_at"] == world["public"].published_at.date().isoformat()
+    assert first["published_at"] == to_jst(world["public"].published_at).date().isoformat()  # Japan day
     req = next(r for r in rows if r["kind"] == "partnership_request")
     assert req["deadline"] == "2027-03-31" and req["wished_regions"] == "東北|関東"
     assert req["external_id"].endswith(f"/postings/{world['request'].id}")

@@ -14,7 +14,10 @@ def world(postings, muni):
                      categories=["A-2"])
     from datetime import datetime
 
-    def event(title, posting=None, visibility="public", code="131156", when=datetime(2026, 12, 5, 1, 0)):
+    from app.timestamps import JST
+
+    def event(title, posting=None, visibility="public", code="131156",
+              when=datetime(2026, 12, 5, 1, 0, tzinfo=JST)):
         e = Event(title=title, posting=posting, visibility=visibility, municipality=muni(code),
                   starts_at=when, ends_at=when.replace(hour=3), place="区役所", kind="fair",
                   description="説明, です; 改行\nあり")

@@ -1,8 +1,9 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.extensions import db
 from app.models import Event
 from app.services.events.ics import ics_escape, ics_fold
+from app.timestamps import JST
 
 
 def test_month_calendar_and_navigation(client, world):
@@ -20,10 +21,10 @@ def test_bad_month_is_a_clear_400(client):
         assert "月の指定" in response.get_data(as_text=True)
 
 
-def test_event_times_are_japan_wall_time(client, muni):
-    # Event times are stored as announced (Japan time): 1 December 00:30 is in December.
-    db.session.add(Event(title="深夜の交流", municipality=muni("131041"), starts_at=datetime(2026, 12, 1, 0, 30),
-                         place="新宿"))
+def test_event_days_are_japan_days(client, muni):
+    # 1 December 00:30 in Japan (30 November in UTC) is in December.
+    db.session.add(Event(title="深夜の交流", municipality=muni("131041"),
+                         starts_at=datetime(2026, 12, 1, 0, 30, tzinfo=JST), place="新宿"))
     db.session.commit()
     assert "深夜の交流" in client.get("/events/?month=2026-12").get_data(as_text=True)
     assert "深夜の交流" not in client.get("/events/?month=2026-11").get_data(as_text=True)
@@ -68,7 +69,8 @@ def test_officer_creates_and_edits_an_event(client, users, world):
     response = client.post_form("/events/new", data)
     assert response.status_code == 302
     event = db.session.query(Event).filter_by(title="冬の物産展").one()
-    assert event.starts_at == datetime(2026, 12, 20, 10, 0)  # Japan time, as entered
+    assert event.starts_at == datetime(2026, 12, 20, 1, 0, tzinfo=UTC)  # entered in Japan time
+    assert 'value="2026-12-20T10:00"' in client.get(f"/events/{event.id}/edit").get_data(as_text=True)
     assert event.posting_id == world["public"].id and event.municipality.code == "131156"
     data["title"] = "冬の物産展（改）"
     assert client.post_form(f"/events/{event.id}/edit", data).status_code == 302

@@ -18,7 +18,7 @@ def test_atom_feed_of_new_public_postings(client, postings, world):
     root = ET.fromstring(response.data)
     entry = root.find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}link").get("href").startswith("http://localhost/postings/")
-    assert root.find(f"{ATOM}updated").text.endswith("Z")
+    assert root.find(f"{ATOM}updated").text.endswith("+09:00")  # RFC 3339 with its offset
 
 
 def test_feeds_per_kind_and_category(client, postings, world):

@@ -4,10 +4,10 @@
 to weekends only rather than refusing to escalate.
 """
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-JST = timezone(timedelta(hours=9))
+from app.timestamps import to_jst
 
 
 @lru_cache(maxsize=16)
@@ -20,8 +20,8 @@ def _holidays(year: int) -> frozenset[date]:
 
 
 def jst_date(value: datetime) -> date:
-    """The Japanese calendar date of a naive UTC timestamp."""
-    return value.replace(tzinfo=UTC).astimezone(JST).date()
+    """The Japanese calendar date of a moment."""
+    return to_jst(value).date()
 
 
 def is_working_day(day: date) -> bool:

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Desk, Event, Municipality, Officer, Posting, User
 from app.services.accounts import users
 from app.services.postings import importer
+from app.timestamps import JST
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_PASSWORD = "kakehashi-demo"
@@ -48,8 +49,8 @@ def load_events(path: Path) -> int:
         event.title = row["title"]
         event.description = row.get("description") or ""
         event.kind = row.get("kind") or "programme"
-        event.starts_at = datetime.fromisoformat(row["starts_at"])
-        event.ends_at = datetime.fromisoformat(row["ends_at"]) if row.get("ends_at") else None
+        event.starts_at = _japan_time(row["starts_at"])
+        event.ends_at = _japan_time(row["ends_at"]) if row.get("ends_at") else None
         event.place = row.get("place")
         event.online_url = row.get("online_url")
         event.visibility = row.get("visibility") or "public"
@@ -57,6 +58,12 @@ def load_events(path: Path) -> int:
         count += 1
     db.session.commit()
     return count
+
+
+def _japan_time(text: str) -> datetime:
+    """An ISO date-time from the demo file; without an offset it is Japan time."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=JST)
 
 
 def _busiest_ward_officer() -> Officer | None:

@@ -1,32 +1,27 @@
 """Events (HA-4): what a user sees when (lists, month grids). Who sees which is
 permissions.visible_events / can_view_event.
 
-Event times are stored as naive Japan time (the wall-clock time organisers announce, as in the
-demo data), unlike the naive-UTC bookkeeping timestamps (created_at, updated_at).
+Event times are aware datetimes like every other (app/timestamps.py); organisers enter and
+visitors read them in Japan time, and days and months here are Japan calendar days.
 """
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_
 
 from app.extensions import db
 from app.models import Event, Posting
 from app.permissions import visible_events
+from app.timestamps import jst_midnight, now_jst, to_jst
 
-JST_OFFSET = timedelta(hours=9)
-
-
-def now_jst() -> datetime:
-    return (datetime.now(UTC) + JST_OFFSET).replace(tzinfo=None)
+__all__ = ["day_bounds", "events_between", "local_day", "month_grid", "now_jst", "upcoming_events"]
 
 
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """[start, end) covering the days first..last."""
-    start = datetime.combine(first, datetime.min.time())
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time())
-    return start, end
+    """[start, end) covering the Japan calendar days first..last."""
+    return jst_midnight(first), jst_midnight(last + timedelta(days=1))
 
 
 def events_between(user, first: date, last: date) -> list[Event]:
@@ -38,7 +33,7 @@ def events_between(user, first: date, last: date) -> list[Event]:
 def upcoming_events(user, limit: int = 5, now: datetime | None = None) -> list[Event]:
     now = now or now_jst()
     # Still-running events count as upcoming: they end later, or started today.
-    started_today = datetime.combine(now.date(), datetime.min.time())
+    started_today = jst_midnight(to_jst(now).date())
     stmt = visible_events(user).where(
         or_(Event.ends_at >= now, Event.starts_at >= started_today)
     )
@@ -51,7 +46,8 @@ def events_for_posting(user, posting: Posting) -> list[Event]:
 
 
 def local_day(value: datetime) -> date:
-    return value.date()
+    """The Japan calendar day of a moment."""
+    return to_jst(value).date()
 
 
 @dataclass

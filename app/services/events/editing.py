@@ -12,7 +12,7 @@ from app.models import Event, Posting
 class EventInput:
     title: str
     municipality_id: int
-    starts_at: datetime  # naive Japan time
+    starts_at: datetime  # aware (app/timestamps.py)
     ends_at: datetime | None = None
     kind: str = "programme"
     description: str = ""

@@ -1,9 +1,8 @@
 """iCalendar (RFC 5545) output, written by hand: a few properties, escaped, folded, CRLF."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.models import Event
-from app.services.events.calendar import JST_OFFSET
 
 
 def ics_escape(text: str) -> str:
@@ -28,23 +27,19 @@ def ics_fold(line: str) -> str:
 
 
 def _utc(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event_utc(value: datetime) -> str:
-    """Event times are naive Japan time; calendars get UTC (no VTIMEZONE needed)."""
-    return _utc(value - JST_OFFSET)
+    """UTC with Z (RFC 5545 form 2): no VTIMEZONE needed, every calendar shows local time."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _vevent(event: Event, url: str, host: str) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
         f"UID:event-{event.id}@{host}",
-        f"DTSTAMP:{_utc(event.updated_at or event.created_at)}",  # naive UTC
-        f"DTSTART:{_event_utc(event.starts_at)}",
+        f"DTSTAMP:{_utc(event.updated_at or event.created_at)}",
+        f"DTSTART:{_utc(event.starts_at)}",
     ]
     if event.ends_at:
-        lines.append(f"DTEND:{_event_utc(event.ends_at)}")
+        lines.append(f"DTEND:{_utc(event.ends_at)}")
     lines.append(f"SUMMARY:{ics_escape(event.title)}")
     description = event.description or ""
     if event.online_url:

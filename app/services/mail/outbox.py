@@ -16,7 +16,7 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -113,7 +113,7 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     msg["To"] = mail.to_addr
     msg["Subject"] = mail.subject
     msg["Message-ID"] = mail.message_id
-    msg["Date"] = format_datetime(mail.created_at.replace(tzinfo=UTC))
+    msg["Date"] = format_datetime(mail.created_at)
     msg["Auto-Submitted"] = "auto-generated"
     if mail.reason:
         msg["X-Kakehashi-Reason"] = mail.reason

@@ -20,6 +20,7 @@ from app.models import Posting
 from app.permissions import visible_postings
 from app.services.postings.editing import DETAIL_FIELDS
 from app.services.postings.importer import LIST_SEPARATOR, own_external_id
+from app.timestamps import to_jst
 
 BATCH = 500
 BOM = "\ufeff"
@@ -57,7 +58,7 @@ def public_postings() -> Iterator[Posting]:
 
 def _iso(value):
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return to_jst(value).date().isoformat()  # the Japan calendar day, as the import reads it
     if isinstance(value, date):
         return value.isoformat()
     return value

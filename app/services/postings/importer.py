@@ -34,6 +34,7 @@ from app.models.postings import (
 )
 from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
 from app.services.search import indexing
+from app.timestamps import jst_midnight
 
 LIST_SEPARATOR = "|"
 CHOICES = {
@@ -263,7 +264,7 @@ def parse_record(record: dict, lookups: Lookups) -> PostingInput:
         contact=_contact(record.get("contact")),
         status=status,
         visibility=visibility,
-        published_at=datetime(published.year, published.month, published.day) if published else None,
+        published_at=jst_midnight(published) if published else None,  # a Japan calendar day
         external_id=_text(record, "external_id") or None,
         details=_details(kind, record.get("details")),
     )

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.markdown import markdown_to_text
 from app.models import IndexQueue, Posting
 from app.models.base import utcnow
+from app.timestamps import to_jst
 from search_index.locking import LockTimeout, file_lock
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,9 @@ def document_for(posting: Posting) -> dict:
         "status": posting.status,
         "visibility": posting.visibility,
         "request_status": getattr(posting, "request_status", None),
-        "published_at": posting.published_at,
-        "updated_at": posting.updated_at,
+        # Japan time, so that the year facet is the Japan calendar year.
+        "published_at": to_jst(posting.published_at) if posting.published_at else None,
+        "updated_at": to_jst(posting.updated_at) if posting.updated_at else None,
     }
 
 
