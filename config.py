@@ -31,6 +31,11 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
     # How long a save waits for the index's single writer before leaving the change queued.
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
+    # The officials' exchange board has an index of its own; empty means "board_index" beside
+    # SEARCH_INDEX_DIR (set in create_app), so nothing of it can reach the public search.
+    BOARD_INDEX_DIR = os.environ.get("BOARD_INDEX_DIR", "")
+    # Authors may edit their board topics and answers this many hours after writing them.
+    BOARD_EDIT_WINDOW_HOURS = _env_int("BOARD_EDIT_WINDOW_HOURS", 24)
 
     # Outgoing mail (notifications go through the outbox table, see app/services/mail/outbox.py).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -51,6 +56,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per minute;30 per day")
+    # Board topics, answers, edits and reports, per account.
+    RATELIMIT_BOARD = os.environ.get("RATELIMIT_BOARD", "6 per minute;60 per day")
     RATELIMIT_HEADERS_ENABLED = True
 
     # Sessions and cookies.

@@ -32,6 +32,9 @@ def _fill_instance_paths(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if not app.config.get("SEARCH_INDEX_DIR"):
         app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search_index")
+    if not app.config.get("BOARD_INDEX_DIR"):
+        search_dir = os.path.normpath(app.config["SEARCH_INDEX_DIR"])
+        app.config["BOARD_INDEX_DIR"] = os.path.join(os.path.dirname(search_dir), "board_index")
 
 
 def _refuse_insecure_production(app: Flask) -> None:
@@ -90,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.board import bp as board_bp
     from app.contact import bp as contact_bp
     from app.events import bp as events_bp
     from app.matching import bp as matching_bp
@@ -108,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")
+    app.register_blueprint(board_bp, url_prefix="/board")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from app.models.accounts import User
 from app.models.audit import AuditLog
+from app.models.board import BoardAnswer, BoardIndexQueue, BoardNotice, BoardReport, BoardTopic
 from app.models.events import Event
 from app.models.geo import REGIONS, Municipality, region_for_prefecture
 from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
@@ -22,6 +23,11 @@ __all__ = [
     "KINDS",
     "REGIONS",
     "AuditLog",
+    "BoardAnswer",
+    "BoardIndexQueue",
+    "BoardNotice",
+    "BoardReport",
+    "BoardTopic",
     "Block",
     "CaseStudy",
     "Category",

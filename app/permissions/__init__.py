@@ -9,15 +9,25 @@ Views and services ask these and nothing else. A refusal is `Forbidden`, turned 
 
 from app.permissions.rules import (
     acting_municipality_id,
+    can_answer_topic,
+    can_contact_board_author,
+    can_convert_topic,
     can_create_posting,
     can_create_posting_for,
+    can_edit_board_item,
     can_edit_event,
     can_edit_posting,
     can_forward_thread,
     can_hand_over,
+    can_mark_answer,
+    can_moderate_board,
+    can_read_answer,
     can_read_thread,
+    can_report_board_item,
+    can_use_board,
     can_view_event,
     can_view_posting,
+    can_view_topic,
     handles_thread,
     has_account,
     is_admin,
@@ -27,8 +37,10 @@ from app.permissions.scopes import (
     blocked_senders,
     inbox_threads,
     officers_with_account,
+    public_board_topics,
     visible_events,
     visible_postings,
+    visible_topics,
 )
 
 
@@ -54,6 +66,9 @@ __all__ = [
     "can_edit_posting", "can_forward_thread", "can_hand_over", "can_read_thread",
     "can_view_event", "can_view_posting", "handles_thread", "has_account", "is_admin",
     "is_official",
+    "can_answer_topic", "can_contact_board_author", "can_convert_topic", "can_edit_board_item",
+    "can_mark_answer", "can_moderate_board", "can_read_answer", "can_report_board_item",
+    "can_use_board", "can_view_topic",
     "blocked_senders", "inbox_threads", "officers_with_account", "visible_events",
-    "visible_postings",
+    "visible_postings", "public_board_topics", "visible_topics",
 ]

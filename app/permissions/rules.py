@@ -109,3 +109,68 @@ def can_view_event(user, event) -> bool:
 
 def can_edit_event(user, event) -> bool:
     return can_create_posting_for(user, event.municipality_id)
+
+
+# --- the officials' exchange board ---------------------------------------------------------
+# Residents have no account: for them the board does not exist (404 everywhere).
+
+
+def can_use_board(user) -> bool:
+    return _is_official(user)
+
+
+def can_moderate_board(user) -> bool:
+    """Liaison desks and admins hide answers, close topics and handle reports."""
+    return _is_official(user) and user.role in ("liaison", "admin")
+
+
+def _is_author(user, item) -> bool:
+    return _is_official(user) and item.author_id == user.id
+
+
+def can_view_topic(user, topic) -> bool:
+    """Any official; a hidden topic only its author and the moderators."""
+    if not _is_official(user):
+        return False
+    return not topic.is_hidden or _is_author(user, topic) or can_moderate_board(user)
+
+
+def can_read_answer(user, answer) -> bool:
+    """A hidden answer's text: its author and the moderators (others see a placeholder)."""
+    if not _is_official(user):
+        return False
+    return not answer.is_hidden or _is_author(user, answer) or can_moderate_board(user)
+
+
+def can_answer_topic(user, topic) -> bool:
+    return can_view_topic(user, topic) and not topic.is_hidden and not topic.is_closed
+
+
+def can_edit_board_item(user, item, now, window) -> bool:
+    """Authors edit their own topic or answer within `window` (a timedelta) of writing it,
+    unless a moderator hid it."""
+    return _is_author(user, item) and not item.is_hidden and now - item.created_at <= window
+
+
+def can_mark_answer(user, answer) -> bool:
+    """The topic's author marks answers 参考になった / 解決 (not their own)."""
+    topic = answer.topic
+    return (_is_author(user, topic) and not topic.is_hidden and not answer.is_hidden
+            and answer.author_id != user.id)
+
+
+def can_report_board_item(user, item) -> bool:
+    return _is_official(user) and item.author_id != user.id and not item.is_hidden
+
+
+def can_contact_board_author(user, item) -> bool:
+    """Officials write to the author through the contact routing (never to an address)."""
+    return _is_official(user) and item.author_id != user.id and item.author is not None
+
+
+def can_convert_topic(user, topic) -> bool:
+    """The author turns their topic into a partnership request (or a case study) of their own
+    municipality; admins may do it for any topic."""
+    if topic.is_hidden or not _is_official(user):
+        return False
+    return is_admin(user) or (_is_author(user, topic) and can_create_posting(user))

@@ -4,8 +4,8 @@ object rules in rules.py would refuse."""
 
 from sqlalchemy import Select, false, or_, select
 
-from app.models import Block, Event, Officer, Posting, Thread, User
-from app.permissions.rules import acting_municipality_id, is_admin, is_official
+from app.models import Block, BoardTopic, Event, Officer, Posting, Thread, User
+from app.permissions.rules import acting_municipality_id, can_moderate_board, is_admin, is_official
 
 
 def visible_postings(user) -> Select:
@@ -52,3 +52,22 @@ def blocked_senders(user) -> Select:
 def officers_with_account() -> Select:
     """Ids of officers who can log in: threads for them wait for them, not for a desk."""
     return select(Officer.id).join(User, Officer.user_id == User.id).where(User.active.is_(True))
+
+
+def visible_topics(user) -> Select:
+    """Board topics the user may list: none for residents, hidden ones only for their author
+    and the moderators."""
+    stmt = select(BoardTopic)
+    if not is_official(user):
+        return stmt.where(false())
+    if can_moderate_board(user):
+        return stmt
+    return stmt.where(or_(BoardTopic.hidden_at.is_(None), BoardTopic.author_id == user.id))
+
+
+def public_board_topics(user):
+    """WHERE clause for lists and counts that everybody reads alike (category counts, related
+    topics, digests): hidden topics never, whoever asks; nothing at all for residents."""
+    if not is_official(user):
+        return false()
+    return BoardTopic.hidden_at.is_(None)
