@@ -63,10 +63,10 @@ def _new_thread(subject: str, sender: Sender, body: str, **where) -> Thread:
     return thread
 
 
-def _store_and_notify(thread: Thread, body: str) -> Thread:
+def _store_and_notify(thread: Thread, body: str, reason: str | None = None) -> Thread:
     db.session.add(thread)
     db.session.flush()
-    notify.new_message(thread, body)
+    notify.new_message(thread, body, reason=reason)
     db.session.commit()
     return thread
 
@@ -112,3 +112,18 @@ def contact_municipality(municipality: Municipality | None, sender: Sender, subj
         raise ContactError(f"{municipality.display_name}には、架け橋で連絡を受け付けている窓口がまだありません。")
     _route(thread, officer, municipality.id)
     return _store_and_notify(thread, body)
+
+
+def contact_official(user: User, sender: Sender, subject: str, body: str, reason: str) -> Thread:
+    """A message to an official named by their account (the officials' board signs entries
+    with people, never addresses): their officer record when they have one, following
+    handovers, else their desk (the central desk for admins). `reason` ends the mail."""
+    officer = getattr(user, "officer", None)
+    if officer is not None:
+        thread = _new_thread(subject, sender, body, municipality_id=officer.municipality_id)
+        _route(thread, officer, officer.municipality_id)
+        return _store_and_notify(thread, body, reason)
+    desk = user.desk or desk_for(None)
+    thread = _new_thread(subject, sender, body, municipality_id=desk.municipality_id)
+    thread.desk = desk
+    return _store_and_notify(thread, body, reason)

@@ -68,18 +68,19 @@ def _about(thread: Thread) -> str:
     return f"『{thread.posting.title}』" if thread.posting is not None else f"「{thread.subject}」"
 
 
-def new_message(thread: Thread, body: str, follow_up: bool = False) -> int:
-    """A new thread, or the sender's follow-up on one, for whoever handles it."""
+def new_message(thread: Thread, body: str, follow_up: bool = False, reason: str | None = None) -> int:
+    """A new thread, or the sender's follow-up on one, for whoever handles it. `reason`
+    replaces the officer's why-line when the caller knows better (the board's contact)."""
     count = 0
     officer = officer_recipient(thread)
     if officer is not None:
         if follow_up:
             reason = (f"このメールは、あなたが担当しているお問い合わせ{_about(thread)}に、"
                       "送信者から追加のメッセージがあったため送信しています。")
-        elif thread.posting is not None:
+        elif reason is None and thread.posting is not None:
             reason = (f"このメールは、あなたが担当者となっている投稿{_about(thread)}に"
                       "お問い合わせがあったため送信しています。")
-        else:
+        elif reason is None:
             reason = ("このメールは、あなたが担当者となっている自治体あてにお問い合わせがあったため"
                       "送信しています。")
         count += _send([officer], thread, "new_message", f"【架け橋】お問い合わせ: {thread.subject}",
