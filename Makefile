@@ -23,6 +23,7 @@ db: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask data demo
 	$(BIN)/flask search sync
+	$(BIN)/flask board sync
 
 run: db
 	bash scripts/run-dev.sh "$(HOST)" "$(PORT)"

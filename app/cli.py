@@ -157,3 +157,6 @@ def register(app) -> None:
     from app.contact.cli import mail_cli  # the contact feature's `flask mail …` group
 
     app.cli.add_command(mail_cli)
+    from app.board.cli import board_cli  # the board's `flask board …` group
+
+    app.cli.add_command(board_cli)

@@ -12,6 +12,7 @@ from app.models.postings import KIND_SLUGS, KINDS
 from app.postings import bp
 from app.postings.forms import FORMS, split_list
 from app.services import matching
+from app.services.board import conversion
 from app.services.postings import editing, listing
 from app.services.postings.editing import ContactInput, PostingInput
 
@@ -70,15 +71,24 @@ def create(slug: str):
     if kind is None:
         abort(404)
     permissions.require(permissions.can_create_posting(current_user))
+    # ?from_topic=<id>: a board topic turned into a request or a case (prefilled, linked back).
+    topic = conversion.source_topic(request.args.get("from_topic"), current_user, kind)
+    if topic is not None and conversion.existing(topic, kind) is not None:
+        flash("この話題からは、既に投稿を作成しています。", "info")
+        return redirect(url_for("postings.detail", posting_id=conversion.existing(topic, kind).id))
     form = FORMS[kind]()
     municipality = _acting_municipality(form)
     _officer_choices(form, municipality)
+    if topic is not None and request.method == "GET":
+        conversion.prefill(form, topic, kind, current_user)
     if form.validate_on_submit():
         municipality = _acting_municipality(form, strict=True)
         if municipality is not None:
             posting = editing.create_posting(_input(kind, form, municipality), current_user)
+            if topic is not None:
+                conversion.link(topic, posting, current_user)
             return _saved(posting, "投稿を保存しました。")
-    return render_template("postings/form.html", form=form, kind=kind, posting=None), (
+    return render_template("postings/form.html", form=form, kind=kind, posting=None, from_topic=topic), (
         400 if form.errors else 200
     )
 
