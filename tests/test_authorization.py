@@ -1,4 +1,7 @@
-"""Every posting route × every role. Expected status codes are written out in full."""
+"""Every posting and board route × every role. Expected status codes are written out in full.
+
+On the officials' board residents (anonymous) get 404 everywhere, also where a posting page
+would send them to the login page: for them the board does not exist."""
 
 import pytest
 
@@ -17,11 +20,30 @@ MATRIX = {
     "admin_dashboard":  [LOGIN, 403, 403, 403, 403, 403, 200],
     "admin_users":      [LOGIN, 403, 403, 403, 403, 403, 200],
     "admin_new_user":   [LOGIN, 403, 403, 403, 403, 403, 200],
+    # The board: the topic is officer_own's, the answer officer_other's.
+    "board_index":        [404, 200, 200, 200, 200, 200, 200],
+    "board_category":     [404, 200, 200, 200, 200, 200, 200],
+    "board_search":       [404, 200, 200, 200, 200, 200, 200],
+    "board_notices":      [404, 200, 200, 200, 200, 200, 200],
+    "board_topic":        [404, 200, 200, 200, 200, 200, 200],
+    "board_new":          [404, 200, 200, 200, 200, 200, 200],
+    "board_edit_topic":   [404, 200, 403, 403, 403, 403, 403],
+    "board_edit_answer":  [404, 403, 200, 403, 403, 403, 403],
+    "board_report_answer": [404, 200, 403, 200, 200, 200, 200],
+    "board_contact_topic": [404, 403, 200, 200, 200, 200, 200],
+    "board_moderation":   [404, 403, 403, 200, 200, 200, 200],
+    "board_mark_answer":  [404, 302, 403, 403, 403, 403, 403],
+    # Last: these change what the rows above would see.
+    "board_hide_answer":  [404, 403, 403, 302, 302, 302, 302],
+    "board_close_topic":  [404, 403, 403, 302, 302, 302, 302],
 }
 
 
 @pytest.fixture
 def world(users, postings, desk):
+    from app.services.board import posts
+    from app.services.board.posts import TopicInput
+
     own, other = "131041", "131016"  # 新宿区, 千代田区
     accounts = {
         "officer_own": users.officer(own),
@@ -36,6 +58,10 @@ def world(users, postings, desk):
         "officials": postings(code=own, visibility="officials"),
         "draft": postings(code=own, status="draft"),
     }
+    topic = posts.create_topic(TopicInput("空き家の略式代執行", "進め方を教えてください。",
+                                          posts.categories_by_code(["B-11"])), accounts["officer_own"])
+    objects["topic"] = topic
+    objects["answer"] = posts.add_answer(topic, "区ではこうしました。", accounts["officer_other"])
     return accounts, objects
 
 
@@ -61,6 +87,24 @@ def _request(client, route, objects):
         return client.get("/admin/users")
     if route == "admin_new_user":
         return client.get("/admin/users/new")
+    topic, answer = p["topic"].id, p["answer"].id
+    gets = {
+        "board_index": "/board/", "board_category": "/board/c/B-11", "board_search": "/board/search?q=空き家",
+        "board_notices": "/board/notices", "board_topic": f"/board/topics/{topic}", "board_new": "/board/new",
+        "board_edit_topic": f"/board/topics/{topic}/edit", "board_edit_answer": f"/board/answers/{answer}/edit",
+        "board_report_answer": f"/board/answers/{answer}/report",
+        "board_contact_topic": f"/board/topics/{topic}/contact", "board_moderation": "/board/moderation",
+    }
+    if route in gets:
+        return client.get(gets[route])
+    if route == "board_mark_answer":
+        return client.post_form(f"/board/answers/{answer}/mark", {"mark": "helpful"}, token_from="/")
+    if route == "board_hide_answer":
+        return client.post_form(f"/board/answers/{answer}/moderate", {"action": "hide", "reason": "確認のため"},
+                                token_from="/")
+    if route == "board_close_topic":
+        return client.post_form(f"/board/topics/{topic}/moderate", {"action": "close", "reason": "解決済みのため"},
+                                token_from="/")
     raise AssertionError(route)
 
 
