@@ -88,6 +88,18 @@ def category_counts(user) -> list[CategoryCount]:
 
 
 def related(user, topic: BoardTopic, limit: int = RELATED) -> list[BoardTopic]:
+    """Topics sharing this one's words (board search), topped up with those sharing its
+    categories and tags."""
+    from app.services.board import search
+
+    found = search.similar(user, topic, limit) or []
+    if len(found) < limit:
+        seen = {t.id for t in found}
+        found += [t for t in sharing_labels(user, topic, limit + len(seen)) if t.id not in seen]
+    return found[:limit]
+
+
+def sharing_labels(user, topic: BoardTopic, limit: int = RELATED) -> list[BoardTopic]:
     """Other topics sharing the most field tags (worth two) and categories, solved first."""
     category_ids = [c.id for c in topic.categories]
     tag_ids = [t.id for t in topic.tags]

@@ -312,6 +312,28 @@ def count(user, q: str) -> int:
     return result.total if result else 0
 
 
+def similar(user, topic: BoardTopic, limit: int) -> list[BoardTopic] | None:
+    """Topics whose words this one shares most (the engine's more_like), best first; None
+    when the index cannot answer (the caller falls back to shared categories and tags)."""
+    if not permissions.can_use_board(user):
+        return []
+    from search_index import SearchQuery
+
+    text = " ".join([topic.title, " ".join(t.name for t in topic.tags), markdown_to_text(topic.body)])
+    try:
+        result = get_engine().more_like(text, SearchQuery(kind=KIND, audience="official", per_page=limit + 1))
+    except Exception:
+        log.exception("board related topics failed")
+        return None
+    ids = [h.id for h in result.hits if h.id != topic.id]
+    if not ids:
+        return []
+    found = {t.id: t for t in db.session.scalars(
+        select(BoardTopic).where(BoardTopic.id.in_(ids), permissions.public_board_topics(user))
+        .options(selectinload(BoardTopic.municipality)))}
+    return [found[i] for i in ids if i in found][:limit]
+
+
 def _facets(raw: dict, params: BoardSearchParams) -> dict[str, list[BoardFacet]]:
     labels = dict(db.session.execute(select(Category.code, Category.label)).all())
     out = {

@@ -1,7 +1,7 @@
 """officials' exchange board: topics, answers, reports, notices, board index queue
 
-Revision ID: 0002_board
-Revises: 0001_initial
+Revision ID: 0003_board
+Revises: 0002_capacity_people
 Create Date: 2026-12-01 20:21:43.595000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_board'
-down_revision = '0001_initial'
+revision = '0003_board'
+down_revision = '0002_capacity_people'
 branch_labels = None
 depends_on = None
 
