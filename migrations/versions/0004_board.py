@@ -1,7 +1,7 @@
 """officials' exchange board: topics, answers, reports, notices, board index queue
 
-Revision ID: 0003_board
-Revises: 0002_capacity_people
+Revision ID: 0004_board
+Revises: 0003_event_times_utc
 Create Date: 2026-12-01 20:21:43.595000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_board'
-down_revision = '0002_capacity_people'
+revision = '0004_board'
+down_revision = '0003_event_times_utc'
 branch_labels = None
 depends_on = None
 
