@@ -6,6 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from app import create_app
@@ -20,8 +21,18 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _counter = itertools.count(1)
 
 
+def _fresh_request_globals() -> None:
+    """A real server gives every request a fresh `g`. The tests keep one app context open, so
+    without this Flask-Login's cached user (and Flask-WTF's token) of one client's request
+    would be seen by the next request of another client."""
+    if has_app_context():
+        for key in list(g):
+            g.pop(key, None)
+
+
 class WebClient:
-    """Wraps Flask's test client. CSRF protection stays on: `post_form` fetches a real token."""
+    """Wraps Flask's test client. CSRF protection stays on: `post_form` fetches a real token.
+    Each request starts with a fresh `g`, as on a server."""
 
     def __init__(self, client):
         self.client = client
@@ -29,10 +40,22 @@ class WebClient:
     def __getattr__(self, name):
         return getattr(self.client, name)
 
+    def open(self, *args, **kwargs):
+        _fresh_request_globals()
+        return self.client.open(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        _fresh_request_globals()
+        return self.client.get(*args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        _fresh_request_globals()
+        return self.client.post(*args, **kwargs)
+
     def csrf_token(self, page_url: str = "/accounts/login") -> str:
         """The token of the form on `page_url` (or of a login/password form: it is per session)."""
         for url in (page_url, "/accounts/login", "/accounts/password"):
-            response = self.client.get(url)
+            response = self.get(url)
             match = _CSRF.search(response.get_data(as_text=True))
             if response.status_code == 200 and match:
                 return match.group(1)
@@ -41,7 +64,7 @@ class WebClient:
     def post_form(self, url: str, data: dict | None = None, token_from: str | None = None, **kw):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token(token_from or url))
-        return self.client.post(url, data=data, **kw)
+        return self.post(url, data=data, **kw)
 
     def login(self, email: str, password: str = PASSWORD):
         response = self.post_form("/accounts/login", {"email": email, "password": password})
