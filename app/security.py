@@ -16,3 +16,14 @@ def register(app) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"] or CSP)
         return response
+
+
+def private(response):
+    """Pages reached with a private token (in the URL): never cached, never leaked through
+    the Referer header."""
+    from flask import make_response
+
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

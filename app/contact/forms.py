@@ -2,14 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.services.contact.text import MAX_BODY, MAX_SUBJECT, looks_like_html
-
-
-def plain_text(form, field):
-    if looks_like_html(field.data or ""):
-        raise ValidationError("HTMLタグは使えません。プレーンテキストで入力してください。")
+from app.fields import Honeypot, plain_text
+from app.services.contact.text import MAX_BODY, MAX_SUBJECT
 
 
 def _body(label: str):
@@ -20,7 +16,7 @@ def _body(label: str):
     ])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Honeypot, FlaskForm):
     name = StringField("お名前", validators=[
         DataRequired("お名前を入力してください。"),
         Length(max=100, message="お名前は100文字以内で入力してください。"), plain_text])
@@ -34,12 +30,6 @@ class ContactForm(FlaskForm):
         Optional(), Length(max=MAX_SUBJECT, message=f"件名は{MAX_SUBJECT}文字以内で入力してください。"),
         plain_text])
     body = _body("お問い合わせ内容")
-    # Honeypot: hidden from people (CSS and aria-hidden), filled in by form-spamming bots.
-    website = StringField("ウェブサイト（入力しないでください）")
-
-    def validate_website(self, field):
-        if field.data:
-            raise ValidationError("送信できませんでした。入力内容を確認してください。")
 
 
 class ReplyForm(FlaskForm):

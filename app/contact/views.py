@@ -5,13 +5,11 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,6 +27,8 @@ from app.contact.forms import (
 from app.extensions import db, limiter
 from app.models import Municipality, Officer, Posting, Thread
 from app.models import messaging as thread_model
+from app.ratelimits import address_key
+from app.security import private
 from app.services.contact import actions, links, routing
 from app.services.contact import handover as handover_service
 from app.services.contact import inbox as inbox_service
@@ -41,15 +41,10 @@ def _contact_limit() -> str:
     return current_app.config["RATELIMIT_CONTACT"]
 
 
-def _sender_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()
-    return f"sender:{email}" if email else f"ip:{get_remote_address()}"
-
-
 # Shared across all contact forms: per client address, and per sender e-mail address.
 limit_by_address = limiter.shared_limit(_contact_limit, scope="contact-address", methods=["POST"])
 limit_by_sender = limiter.shared_limit(_contact_limit, scope="contact-sender", methods=["POST"],
-                                       key_func=_sender_key)
+                                       key_func=address_key)
 
 
 @bp.app_context_processor
@@ -61,12 +56,7 @@ def contact_values():
             "contact_available": routing.ward_route_available}
 
 
-def _private(response):
-    """Pages reached with a private token: never cached, never leaked through Referer."""
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+_private = private  # pages reached with the sender's private link
 
 
 # --- writing to an officer or a desk -----------------------------------------------------
