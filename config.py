@@ -49,6 +49,10 @@ class Config:
     # Absolute base URL used in e-mails (links back to the site).
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
+    # Self sign-up: how long the links in account mails stay valid (seconds).
+    SIGNUP_TOKEN_MAX_AGE = _env_int("SIGNUP_TOKEN_MAX_AGE", 48 * 3600)  # verify sign-up / new address
+    RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)  # password reset
+
     # Contact routing: a thread unanswered this many working days is escalated to the desk.
     ESCALATION_WORKING_DAYS = _env_int("ESCALATION_WORKING_DAYS", 3)
 
@@ -58,6 +62,10 @@ class Config:
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per minute;30 per day")
     # Board topics, answers, edits and reports, per account.
     RATELIMIT_BOARD = os.environ.get("RATELIMIT_BOARD", "6 per minute;60 per day")
+    # Forms that mail an address (sign-up, password reset, address change): per client address
+    # (generous: a prefecture's offices may share one LGWAN gateway) and per address typed.
+    RATELIMIT_ACCOUNT_MAIL = os.environ.get("RATELIMIT_ACCOUNT_MAIL", "10 per minute;200 per day")
+    RATELIMIT_ACCOUNT_MAIL_ADDRESS = os.environ.get("RATELIMIT_ACCOUNT_MAIL_ADDRESS", "3 per hour;10 per day")
     RATELIMIT_HEADERS_ENABLED = True
 
     # Sessions and cookies.

@@ -64,8 +64,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        from app.services.accounts.users import user_for_session
+
+        return user_for_session(session_id)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
@@ -101,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.postings import bp as postings_bp
     from app.public import bp as public_bp
     from app.search import bp as search_bp
+    from app.staff import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -110,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(matching_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")
     app.register_blueprint(board_bp, url_prefix="/board")

@@ -14,6 +14,7 @@ data_cli = AppGroup("data", help="Reference and demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 postings_cli = AppGroup("postings", help="Postings.")
 search_cli = AppGroup("search", help="The search index (derived from the database).")
+domains_cli = AppGroup("domains", help="Official e-mail domains per municipality (who may sign up).")
 
 
 @data_cli.command("reference")
@@ -49,9 +50,14 @@ def load_demo(force: bool):
 
 
 def _print_demo_accounts(accounts: list[dict], password: str) -> None:
+    from app.services.data.demo import DEMO_SIGNUP
+
     click.echo("\nDemo accounts (development only), password: " + password)
     for account in accounts:
         click.echo(f"  {account['role']:8} {account['email']:40} {account['who']}")
+    click.echo(f"\nTry sign-up at /accounts/signup as {DEMO_SIGNUP['name']} ({DEMO_SIGNUP['email']}, "
+               f"municipality {DEMO_SIGNUP['municipality']}); the verification mail is in "
+               "/contact/dev/mailbox; the manager above approves at /staff/.")
 
 
 def _count_lines(path: Path) -> int:
@@ -67,7 +73,7 @@ def _count_lines(path: Path) -> int:
 @click.option("--desk", "desk_code", help="Ward code of the liaison desk, or 'central'.")
 @click.password_option(help="Password (asked for when omitted).")
 def create_user(email, name, role, code, desk_code, password):
-    """Create an account (accounts are only ever created by admins)."""
+    """Create an approved account (officers can also sign up themselves at /accounts/signup)."""
     from app.services.accounts.users import AccountError
     from app.services.accounts.users import create_user as create
 
@@ -83,6 +89,23 @@ def create_user(email, name, role, code, desk_code, password):
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {user.role} {user.email}")
+
+
+@users_cli.command("manager")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Take the role back instead of granting it.")
+def user_manager(email, off):
+    """Make an officer (or a ward desk member) an account manager of their municipality."""
+    from app.services.accounts.users import AccountError, find_by_email, set_manager
+
+    user = find_by_email(email.strip())
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    try:
+        set_manager(user, not off, actor=None)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{user.email}: {'no longer an' if off else 'now an'} account manager")
 
 
 def _find_desk(desk_code: str) -> Desk:
@@ -151,8 +174,55 @@ def search_status():
     click.echo(f"pending:    {info['pending']}")
 
 
+@domains_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def domains_import(path: Path):
+    """Import "code,domain" rows from a CSV file (UTF-8 or Shift_JIS; header optional)."""
+    from app.services.accounts import domains
+
+    try:
+        report = domains.import_csv(domains.decode(path.read_bytes()))
+    except domains.DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{report.created} added, {report.existing} already there, {len(report.errors)} rejected.")
+    for number, reason in report.errors:
+        click.echo(f"line {number}: {reason}", err=True)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@domains_cli.command("add")
+@click.argument("code")
+@click.argument("domain")
+def domains_add(code: str, domain: str):
+    """Add one official domain to a municipality, e.g. `flask domains add 046060 town.example.lg.jp`."""
+    from app.services.accounts import domains
+
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise click.BadParameter(f"unknown municipality code {code}", param_hint="CODE")
+    try:
+        row = domains.add_domain(municipality, domain, actor=None)
+    except domains.DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{municipality.code} {municipality.name}: {row.domain}")
+
+
+@domains_cli.command("list")
+@click.argument("code")
+def domains_list(code: str):
+    """List a municipality's official domains."""
+    from app.services.accounts import domains
+
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise click.BadParameter(f"unknown municipality code {code}", param_hint="CODE")
+    for domain in domains.domains_of(municipality):
+        click.echo(domain)
+
+
 def register(app) -> None:
-    for group in (data_cli, users_cli, postings_cli, search_cli):
+    for group in (data_cli, users_cli, postings_cli, search_cli, domains_cli):
         app.cli.add_command(group)
     from app.contact.cli import mail_cli  # the contact feature's `flask mail …` group
 

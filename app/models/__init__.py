@@ -3,6 +3,7 @@
 from app.models.accounts import User
 from app.models.audit import AuditLog
 from app.models.board import BoardAnswer, BoardIndexQueue, BoardNotice, BoardReport, BoardTopic
+from app.models.domains import MunicipalityDomain
 from app.models.events import Event
 from app.models.geo import REGIONS, Municipality, region_for_prefecture
 from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
@@ -37,6 +38,7 @@ __all__ = [
     "IndexQueue",
     "Message",
     "Municipality",
+    "MunicipalityDomain",
     "Officer",
     "OutboxMail",
     "PartnershipRequest",

@@ -89,7 +89,7 @@ def can_forward_thread(user, thread) -> bool:
 
 def has_account(officer) -> bool:
     """The officer can log in (so the thread waits for them, not for a desk)."""
-    return officer is not None and officer.user is not None and officer.user.active
+    return officer is not None and officer.user is not None and officer.user.is_active
 
 
 def handles_thread(user, thread) -> bool:
@@ -174,3 +174,70 @@ def can_convert_topic(user, topic) -> bool:
     if topic.is_hidden or not _is_official(user):
         return False
     return is_admin(user) or (_is_author(user, topic) and can_create_posting(user))
+
+
+# --- accounts: sign-up approval, suspension, official domains ----------------------------
+
+
+def account_municipality_id(user) -> int | None:
+    """The municipality whose staff an account counts as: an officer's own, a ward desk's ward
+    (the central desk, admins and anonymous users have none). Whether or not it may log in."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == "officer":
+        return user.municipality_id
+    if user.role == "liaison" and user.desk is not None:
+        return user.desk.municipality_id
+    return None
+
+
+def managed_municipality_id(user) -> int | None:
+    """The municipality whose accounts the user manages (an account manager), else None."""
+    if _is_official(user) and getattr(user, "manages_accounts", False):
+        return account_municipality_id(user)
+    return None
+
+
+def is_central_desk(user) -> bool:
+    return (_is_official(user) and user.role == "liaison" and user.desk is not None
+            and user.desk.is_central)
+
+
+def municipality_has_manager(municipality_id: int | None) -> bool:
+    from app.extensions import db
+    from app.permissions.scopes import account_managers
+
+    if municipality_id is None:
+        return False
+    return db.session.scalar(account_managers(municipality_id).limit(1)) is not None
+
+
+def can_manage_account(user, account) -> bool:
+    """Approve or refuse a sign-up, suspend or reactivate an officer's account: admins; the
+    account managers of the account's municipality; the central desk where that municipality
+    has no account manager yet. Desk and admin accounts are the admins' business."""
+    if account is None:
+        return False
+    if is_admin(user):
+        return True
+    if account.role != "officer" or account.municipality_id is None:
+        return False
+    if managed_municipality_id(user) == account.municipality_id:
+        return True
+    return is_central_desk(user) and not municipality_has_manager(account.municipality_id)
+
+
+def can_view_staff_accounts(user) -> bool:
+    """The staff-accounts pages: whoever may manage some municipality's accounts."""
+    return is_admin(user) or managed_municipality_id(user) is not None or is_central_desk(user)
+
+
+def can_manage_domains(user, municipality) -> bool:
+    """Official e-mail domains decide who may sign up: admins and the own account managers."""
+    return municipality is not None and (
+        is_admin(user) or managed_municipality_id(user) == municipality.id)
+
+
+def can_grant_manager(user, account) -> bool:
+    """Only admins make (or unmake) account managers."""
+    return is_admin(user) and account is not None

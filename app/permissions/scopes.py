@@ -2,10 +2,17 @@
 feeds, counts, the API and search re-checks all build on, so a list can never show what the
 object rules in rules.py would refuse."""
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select, union
 
-from app.models import Block, BoardTopic, Event, Officer, Posting, Thread, User
-from app.permissions.rules import acting_municipality_id, can_moderate_board, is_admin, is_official
+from app.models import Block, BoardTopic, Desk, Event, Officer, Posting, Thread, User
+from app.permissions.rules import (
+    acting_municipality_id,
+    can_moderate_board,
+    is_admin,
+    is_central_desk,
+    is_official,
+    managed_municipality_id,
+)
 
 
 def visible_postings(user) -> Select:
@@ -71,3 +78,56 @@ def public_board_topics(user):
     if not is_official(user):
         return false()
     return BoardTopic.hidden_at.is_(None)
+    return select(Officer.id).join(User, Officer.user_id == User.id).where(
+        User.active.is_(True), User.approval == "approved")
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def _usable_managers():
+    return and_(User.manages_accounts.is_(True), User.active.is_(True), User.approval == "approved")
+
+
+def account_managers(municipality_id: int) -> Select:
+    """The usable account managers of a municipality: its officers with the role, and the
+    members of its ward desk with it."""
+    return (
+        select(User).outerjoin(Desk, User.desk_id == Desk.id)
+        .where(_usable_managers(), or_(
+            and_(User.role == "officer", User.municipality_id == municipality_id),
+            and_(User.role == "liaison", Desk.municipality_id == municipality_id),
+        ))
+        .order_by(User.id)
+    )
+
+
+def municipalities_with_manager():
+    """Ids of municipalities that have at least one usable account manager."""
+    return union(
+        select(User.municipality_id).where(_usable_managers(), User.role == "officer",
+                                           User.municipality_id.is_not(None)),
+        select(Desk.municipality_id).join(User, User.desk_id == Desk.id)
+        .where(_usable_managers(), User.role == "liaison", Desk.municipality_id.is_not(None)),
+    )
+
+
+def manageable_accounts(user) -> Select:
+    """Officer accounts the user may approve, refuse, suspend or reactivate (see
+    rules.can_manage_account): all for admins, their municipality's for an account manager,
+    those of municipalities without a manager for the central desk."""
+    stmt = select(User).where(User.role == "officer", User.municipality_id.is_not(None))
+    if is_admin(user):
+        return stmt
+    own = managed_municipality_id(user)
+    if own is not None:
+        return stmt.where(User.municipality_id == own)
+    if is_central_desk(user):
+        return stmt.where(User.municipality_id.not_in(municipalities_with_manager()))
+    return stmt.where(false())
+
+
+def pending_signups(user) -> Select:
+    """Verified sign-ups waiting for the user's decision (unverified ones are not shown)."""
+    return manageable_accounts(user).where(User.approval == "pending",
+                                           User.email_verified_at.is_not(None))

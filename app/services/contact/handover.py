@@ -10,6 +10,7 @@ from app.models.base import utcnow
 from app.models.messaging import OPEN_STATUSES
 from app.services.contact.routing import desk_for
 from app.services.contact.text import ContactError
+from app.services.mail import accounts as account_mail
 from app.services.mail import notify
 from app.services.postings.editing import ContactInput, find_or_create_officer
 from app.services.search import indexing
@@ -71,6 +72,8 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
     ))
     db.session.flush()
     notify.handed_over(successor, officer, len(postings), threads)
+    # The predecessor's account moves only through a new verification at the new municipality.
+    account_mail.handed_over(officer, successor)
     db.session.commit()
     indexing.apply_pending()
     return successor

@@ -35,7 +35,7 @@ def officer_recipient(thread: Thread) -> tuple[str, User | None] | None:
     if officer is None:
         return None
     user = officer.user
-    if user is not None and user.active:
+    if user is not None and user.is_active:
         return user.email, user
     if not officer.email:
         return None  # a named record without an address (open-data import): the desk is told
@@ -45,7 +45,7 @@ def officer_recipient(thread: Thread) -> tuple[str, User | None] | None:
 def desk_recipients(desk: Desk | None) -> list[tuple[str, User | None]]:
     if desk is None:
         return []
-    out: list[tuple[str, User | None]] = [(m.email, m) for m in desk.members if m.active]
+    out: list[tuple[str, User | None]] = [(m.email, m) for m in desk.members if m.is_active]
     if desk.email:
         out.append((desk.email, None))
     return out
@@ -132,7 +132,7 @@ def escalated(thread: Thread, days: int) -> int:
 
 def handed_over(successor, predecessor, postings: int, threads: list[Thread]) -> None:
     """One mail to the successor summarising what they now answer for."""
-    user = successor.user if successor.user is not None and successor.user.active else None
+    user = successor.user if successor.user is not None and successor.user.is_active else None
     addr = user.email if user is not None else successor.email
     reason = (f"このメールは、人事異動に伴い、{predecessor.name}さんの担当（投稿{postings}件、"
               f"対応中のお問い合わせ{len(threads)}件）をあなたが引き継いだため送信しています。")
@@ -151,5 +151,7 @@ def _first_body(thread: Thread) -> str:
 
 def render_mail(name: str, **context) -> str:
     """Render a plain-text mail template without request context processors (the CLI and
-    the worker have no request); .txt templates are not HTML-escaped."""
-    return current_app.jinja_env.get_template(f"contact/mail/{name}").render(**context).strip() + "\n"
+    the worker have no request); .txt templates are not HTML-escaped. A bare name is one of
+    contact/mail/; other features pass their own path ("accounts/mail/verify.txt")."""
+    path = name if "/" in name else f"contact/mail/{name}"
+    return current_app.jinja_env.get_template(path).render(**context).strip() + "\n"
