@@ -20,6 +20,9 @@ MATRIX = {
     "admin_dashboard":  [LOGIN, 403, 403, 403, 403, 403, 200],
     "admin_users":      [LOGIN, 403, 403, 403, 403, 403, 200],
     "admin_new_user":   [LOGIN, 403, 403, 403, 403, 403, 200],
+    "admin_domains":    [LOGIN, 403, 403, 403, 403, 403, 200],
+    "staff_accounts":   [LOGIN, 403, 403, 403, 403, 200, 200],  # + account managers: tests/accounts
+    "signup":           [200, 302, 302, 302, 302, 302, 302],
     # The board: the topic is officer_own's, the answer officer_other's.
     "board_index":        [404, 200, 200, 200, 200, 200, 200],
     "board_category":     [404, 200, 200, 200, 200, 200, 200],
@@ -87,6 +90,12 @@ def _request(client, route, objects):
         return client.get("/admin/users")
     if route == "admin_new_user":
         return client.get("/admin/users/new")
+    if route == "admin_domains":
+        return client.get("/admin/domains")
+    if route == "staff_accounts":
+        return client.get("/staff/")
+    if route == "signup":
+        return client.get("/accounts/signup")
     topic, answer = p["topic"].id, p["answer"].id
     gets = {
         "board_index": "/board/", "board_category": "/board/c/B-11", "board_search": "/board/search?q=空き家",

@@ -1,13 +1,16 @@
-"""Login, logout and password change. Accounts are created by admins only."""
+"""Login, logout and password change. Sign-up, verification and reset are in signup_views.py,
+reset_views.py; a new address (e-mail change, transfer) in address_views.py."""
 
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.extensions import limiter
+from app.ratelimits import address_key
 from app.services.accounts import users
 
 
@@ -18,6 +21,33 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
+def _mail_limit() -> str:
+    return current_app.config["RATELIMIT_ACCOUNT_MAIL"]
+
+
+def _mail_address_limit() -> str:
+    return current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"]
+
+
+def _mail_sent(response) -> bool:
+    return response.status_code in (302, 303)
+
+
+# Forms that send a mail to the address typed in: every POST counts per client address; per
+# address typed, only the submissions that sent (or answered "we sent") a mail count, so
+# correcting a typo does not use up the few mails an address may be sent.
+limit_mail_by_client = limiter.shared_limit(_mail_limit, scope="account-mail-client", methods=["POST"])
+limit_mail_by_address = limiter.shared_limit(_mail_address_limit, scope="account-mail-address",
+                                             methods=["POST"], key_func=address_key,
+                                             deduct_when=_mail_sent)
+
+
+def relogin(user) -> None:
+    """Keep this browser logged in after its session id changed (password change)."""
+    remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    login_user(user, remember=bool(remembered))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
@@ -26,12 +56,12 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = users.authenticate(form.email.data, form.password.data)
+        user, refusal = users.login_check(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"{user.name} さん、ようこそ。", "success")
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("メールアドレスかパスワードが正しくありません。")
+        form.password.errors.append(refusal)
         status = 400
     elif form.errors:
         status = 400
@@ -56,6 +86,10 @@ def change_password():
         except users.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            flash("パスワードを変更しました。", "success")
+            relogin(current_user._get_current_object())
+            flash(_("パスワードを変更しました。ほかの端末やブラウザでのログインは終了しました。"), "success")
             return redirect(url_for("public.home"))
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+from app.accounts import address_views, reset_views, signup_views  # noqa: E402,F401

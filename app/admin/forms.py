@@ -1,4 +1,6 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
 
@@ -19,3 +21,13 @@ class CreateUserForm(FlaskForm):
 
 class UserStatusForm(FlaskForm):
     active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class ManagerForm(FlaskForm):
+    """Grant (1) or take back (0) the account-manager role."""
+
+    manages = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class DomainImportForm(FlaskForm):
+    file = FileField(_l("CSVファイル（1列目: 団体コード、2列目: ドメイン）"))

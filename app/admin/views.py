@@ -1,14 +1,16 @@
 """Administration: accounts and an overview of the platform's activity."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import permissions
 from app.admin import bp
-from app.admin.forms import CreateUserForm, UserStatusForm
+from app.admin.forms import CreateUserForm, DomainImportForm, ManagerForm, UserStatusForm
 from app.extensions import db
 from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, User
+from app.services.accounts import domains as domain_service
 from app.services.accounts import users as user_service
 from app.services.contact import reply_stats
 from app.services.mail import outbox
@@ -36,13 +38,17 @@ def dashboard():
         threads=db.session.scalar(select(func.count(Thread.id))),
         contact=reply_stats.reply_stats(),
         outbox_pending=outbox.pending_count(),
+        pending_signups=db.session.scalar(
+            permissions.pending_signups(current_user).with_only_columns(func.count(User.id))),
+        domains=domain_service.count(),
     )
 
 
 @bp.route("/users")
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", users=rows, status_form=UserStatusForm())
+    return render_template("admin/users.html", users=rows, status_form=UserStatusForm(),
+                           manager_form=ManagerForm())
 
 
 @bp.route("/users/<int:user_id>/status", methods=["POST"])
@@ -60,6 +66,47 @@ def user_status(user_id: int):
     else:
         flash(f"{user.email} を{'再開' if user.active else '停止'}しました。", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/manager", methods=["POST"])
+def user_manager(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = ManagerForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("操作を確認してください。"))
+    try:
+        user_service.set_manager(user, form.manages.data == "1", current_user)
+    except user_service.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("%(email)s をアカウント管理者にしました。", email=user.email) if user.manages_accounts
+              else _("%(email)s をアカウント管理者から外しました。", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/domains", methods=["GET", "POST"])
+def domains():
+    """Official e-mail domains: import a CSV (code, domain) for many municipalities at once."""
+    form = DomainImportForm()
+    report, error = None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not upload.filename:
+            error = _("CSVファイルを選んでください。")
+        else:
+            try:
+                report = domain_service.import_csv(domain_service.decode(upload.read()), current_user)
+            except domain_service.DomainError as exc:
+                db.session.rollback()
+                error = str(exc)
+    elif form.errors:
+        error = _("操作を確認してください。")
+    status = 400 if error or (report and report.errors and not report.created) else 200
+    return render_template("admin/domains.html", form=form, report=report, error=error,
+                           total=domain_service.count()), status
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

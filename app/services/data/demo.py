@@ -1,4 +1,7 @@
-"""Demo content for `make run`: postings, events and three demo accounts (development only)."""
+"""Demo content for `make run`: postings, events, demo accounts (development only), the demo
+municipalities' official e-mail domains and an account manager, so self sign-up works:
+a new officer of 南三陸町 signs up, the town's manager approves, and the inbox already holds
+the threads of the posting that named them."""
 
 import json
 from datetime import datetime
@@ -7,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Desk, Event, Municipality, Officer, Posting, User
-from app.services.accounts import users
+from app.models import Desk, Event, Municipality, Officer, Posting, Thread, User
+from app.services.accounts import domains, users
+from app.services.contact import routing
 from app.services.postings import importer
 from app.timestamps import JST
 
@@ -16,6 +20,11 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_PASSWORD = "kakehashi-demo"
 DEMO_ADMIN = "admin@kakehashi.example.jp"
 DEMO_LIAISON = "madoguchi@kakehashi.example.jp"
+# 南三陸町: its HR officer manages the town's accounts; its disaster officer, named on a posting
+# with messages waiting, has no account yet and is the one to try sign-up with.
+DEMO_MANAGER = "megumi.nagai@minamisanriku.example.jp"
+DEMO_SIGNUP = {"municipality": "046060", "name": "田中 達也", "department": "防災安全課",
+               "title": "係長", "email": "tatsuya.tanaka@minamisanriku.example.jp"}
 
 
 def database_is_empty() -> bool:
@@ -26,7 +35,45 @@ def load_demo(progress=None) -> dict:
     report = importer.import_file(DEMO_DIR / "postings.jsonl", progress=progress)
     events = load_events(DEMO_DIR / "events.jsonl")
     demo_accounts = ensure_demo_accounts()
-    return {"postings": report, "events": events, "accounts": demo_accounts}
+    threads = load_threads(DEMO_DIR / "threads.jsonl")
+    return {"postings": report, "events": events, "accounts": demo_accounts, "threads": threads}
+
+
+def load_threads(path: Path) -> int:
+    """Messages sent through the contact form (routed and mailed like real ones), once."""
+    if not path.exists():
+        return 0
+    count = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        posting = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
+        sender = row["sender"]
+        if posting is None or db.session.scalar(select(Thread.id).where(
+                Thread.posting_id == posting.id, Thread.sender_email == sender["email"])):
+            continue
+        routing.contact_posting(posting, routing.Sender(sender["name"], sender["email"],
+                                                        sender.get("organisation", "")),
+                                row["subject"], row["body"])
+        count += 1
+    return count
+
+
+def ensure_demo_signup() -> dict | None:
+    """Official domains of the demo municipalities (app/data/demo/domains.csv) and 南三陸町's
+    account manager; returns the manager's login for printing."""
+    domains.import_csv((DEMO_DIR / "domains.csv").read_text(encoding="utf-8"))
+    officer = db.session.scalar(select(Officer).where(Officer.email == DEMO_MANAGER))
+    if officer is None:
+        return None
+    user = officer.user or users.find_by_email(DEMO_MANAGER)
+    if user is None:
+        user = users.create_user(DEMO_MANAGER, officer.name, DEMO_PASSWORD, "officer", officer.municipality)
+    if not user.manages_accounts:
+        users.set_manager(user, True, actor=None)
+    return {"role": "manager", "email": user.email,
+            "who": f"{officer.public_label}（アカウント管理者）", "municipality": officer.municipality.name}
 
 
 def load_events(path: Path) -> int:
@@ -100,4 +147,7 @@ def ensure_demo_accounts() -> list[dict]:
     if db.session.scalar(select(User).where(User.email == DEMO_ADMIN)) is None:
         users.create_user(DEMO_ADMIN, "管理者", DEMO_PASSWORD, "admin")
     created.append({"role": "admin", "email": DEMO_ADMIN, "who": "管理者", "municipality": ""})
+    manager = ensure_demo_signup()
+    if manager is not None:
+        created.append(manager)
     return created
