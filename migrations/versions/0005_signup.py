@@ -1,7 +1,7 @@
 """self sign-up: official domains, approval, session version
 
-Revision ID: 0002_signup
-Revises: 0001_initial
+Revision ID: 0005_signup
+Revises: 0004_board
 Create Date: 2026-12-01 20:14:39.600816
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_signup'
-down_revision = '0001_initial'
+revision = '0005_signup'
+down_revision = '0004_board'
 branch_labels = None
 depends_on = None
 
