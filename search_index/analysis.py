@@ -170,12 +170,18 @@ class WordTokenizer:
         """(start offset, normalised word, normalised katakana reading) for the content words
         (SudachiPy mode A units; the mode B compound too when it is longer, 防災士 beside 防災).
         Readings are empty for other tokenizers."""
+        return [(b, w, r) for b, w, r, is_word in self.vocabulary(normalized) if is_word]
+
+    def vocabulary(self, normalized: str) -> list[tuple[int, str, str, bool]]:
+        """words_with_readings() plus (is_word False) two adjacent nouns as one entry
+        (避難+所 -> 避難所, ヒナンジョ): the reading vocabulary of a text, for kana queries."""
         if self.name == "none" or not normalized:
             return []
         out = []
         if self.name == "sudachi":
             from sudachipy import SplitMode
 
+            previous = None  # (end offset, surface, reading) of the last noun
             for m in self._tok().tokenize(normalized):
                 whole = (m.begin(), m.surface(), m.normalized_form(), m.reading_form())
                 units = m.split(SplitMode.A)  # empty when the unit does not split
@@ -186,12 +192,18 @@ class WordTokenizer:
                         continue
                     f = _norm_word(form)
                     if f:
-                        out.append((begin, f, normalize(reading)))
+                        out.append((begin, f, reading_key(reading), True))
+                noun = m.part_of_speech()[0] in ("名詞", "接尾辞")
+                if noun and previous is not None and previous[0] == m.begin():
+                    pair = _norm_word(previous[1] + m.surface())
+                    if pair:
+                        out.append((m.begin(), pair, reading_key(previous[2] + m.reading_form()), False))
+                previous = (m.end(), m.surface(), m.reading_form()) if noun else None
             return out
         for begin, surface, form in _janome_items(self._tok(), normalized):
             f = "" if _HIRAGANA_ONLY.match(surface) else _norm_word(form)
             if f:
-                out.append((begin, f, ""))
+                out.append((begin, f, "", True))
         return out
 
     def _pos_items(self, normalized: str) -> list[tuple[str, str, str]]:
@@ -220,31 +232,48 @@ class WordTokenizer:
         return segments or [normalized]
 
     def parts(self, normalized: str) -> list[str]:
-        """The parts of a compound query word, at SudachiPy's middle (B) units, without
+        """The parts of a compound query word (see query_parts), as text only."""
+        return [text for text, _minor in self.query_parts(normalized)]
+
+    def query_parts(self, normalized: str) -> list[tuple[str, bool]]:
+        """The parts of a query word or sentence at SudachiPy's middle (B) units, without
         function words; a suffix or prefix stays with its neighbour:
-        移住体験ツアー -> [移住, 体験, ツアー]; 防災士養成 -> [防災士, 養成]."""
+        移住体験ツアー -> 移住, 体験, ツアー; 防災士養成 -> 防災士, 養成. `minor` marks what only
+        colours a sentence (verbs by their stem, adjectives, とき/こと, 方法 …); words that say
+        nothing (する, 探す, 知りたい …) are left out."""
         if self.name == "none" or not normalized:
-            return [normalized] if normalized else []
-        parts: list[str] = []
+            return [(normalized, False)] if normalized else []
+        parts: list[list] = []  # [text, minor]
         glue_next = False
-        for surface, pos, _ in self._pos_items(normalized):
-            if pos in _FUNCTION_POS:
+        for surface, pos, form in self._pos_items(normalized):
+            if pos in _FUNCTION_POS or form in _EMPTY_WORDS or pos == "代名詞":
                 glue_next = False
-                parts.append("")  # a particle separates parts
+                parts.append(["", False])  # a particle separates parts
                 continue
-            if (pos == "接尾辞" and parts and parts[-1]) or (glue_next and parts):
-                parts[-1] += surface
+            if pos == "接尾辞" and _HIRAGANA_ONLY.match(surface):
+                continue  # ごと of 会社ごと, たち of 子どもたち: adds nothing to the word
+            if (pos == "接尾辞" and parts and parts[-1][0]) or (glue_next and parts):
+                parts[-1][0] += surface
+            elif pos in _MINOR_POS:
+                stem = _STEM.match(form)
+                # A verb by its kanji stem (手伝っ -> 手伝), else as typed (直し, 住む).
+                parts.append([stem.group(0) if stem and len(stem.group(0)) > 1 else surface, True])
             else:
-                parts.append(surface)
+                minor = _HIRAGANA_ONLY.match(surface) is not None or form in _GENERIC_NOUNS
+                parts.append([surface, minor])
             glue_next = pos == "接頭辞"
-        out: list[str] = []
-        for i, part in enumerate(parts):
+        out: list[list] = []
+        for i, (part, minor) in enumerate(parts):
             # A one-character part (地 of 温泉地) means nothing alone: keep it with a neighbour.
-            if len(part) == 1 and out and parts[i - 1] or out and len(out[-1]) == 1 and parts[i - 1]:
-                out[-1] += part
+            if (len(part) == 1 and out and parts[i - 1][0]) or (out and len(out[-1][0]) == 1 and parts[i - 1][0]):
+                out[-1][0] += part
+                out[-1][1] = out[-1][1] and minor
             elif part:
-                out.append(part)
-        return out or [normalized]
+                out.append([part, minor])
+        if sum(not minor for _, minor in out) < 2:
+            # Few topic words: the verbs and adjectives are what the query says.
+            out = [[text, False] for text, _ in out]
+        return [(text, minor) for text, minor in out] or [(normalized, False)]
 
     def kana_forms(self, normalized: str) -> list[str]:
         """Dictionary forms that a kana-only query word spells: ぼうさい -> [防災],
@@ -253,9 +282,12 @@ class WordTokenizer:
             return []
         out = []
         for _surface, pos, form in self._pos_items(normalized):
+            if pos in _FUNCTION_POS:
+                continue
             f = _norm_word(form)
-            if pos not in _FUNCTION_POS and f and not _KANA_ONLY.match(f):
-                out.append(f)
+            if pos != "名詞" or not f or _KANA_ONLY.match(f):
+                return []  # only a reading of nouns is trusted (しまいとし is not 仕舞い為る)
+            out.append(f)
         return out
 
 
@@ -283,6 +315,13 @@ def _sudachi_dictionary():
         return Dictionary()
 
 
+def reading_key(kana: str) -> str:
+    """A reading folded for lookup: katakana, without voicing marks (避難所 is read ヒナンショ
+    by the dictionary and typed ひなんじょ by people: both are ヒナンショ)."""
+    decomposed = unicodedata.normalize("NFD", normalize(to_katakana(kana)))
+    return unicodedata.normalize("NFC", decomposed.replace("\u3099", "").replace("\u309a", ""))
+
+
 def to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
 
@@ -292,6 +331,15 @@ def is_kana(text: str) -> bool:
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_MINOR_POS = frozenset({"動詞", "形容詞", "副詞", "連体詞", "接続詞", "感動詞", "形状詞"})
+_STEM = re.compile(r"^[\u4e00-\u9fff\u3005]+")
+# Dictionary forms that carry no topic in a query sentence (「…を探したい」「…を知りたい」).
+_EMPTY_WORDS = frozenset(
+    "する ある 有る いる 居る なる 成る できる 出来る もらう 貰う くれる 呉れる やる 遣る 思う 考える 知る "
+    "探す 教える 欲しい 良い 行う 言う 見る 聞く 如何 どう 何 皆 様".split())
+# Nouns that frame a question rather than name a topic (they only colour the ranking).
+_GENERIC_NOUNS = frozenset(
+    "方法 場合 相手 事例 一緒 他 以外 必要 内容 状況 仕方 方 件 点 時 際 為 事 物 所 中 話 人".split())
 
 
 def _janome_items(tok, text: str):

@@ -27,8 +27,8 @@ from .analysis import (
     expansions,
     is_kana,
     normalize,
+    reading_key,
     synonym_groups,
-    to_katakana,
 )
 from .places import as_prefecture, prefecture_region, regions
 
@@ -39,6 +39,7 @@ WEIGHTS = {TYPED: 1.0, SYNONYM: 0.8, READING: 0.9, PLACE: 0.8, RELATED: 0.45, NE
 # Sources that make a posting count as matching the word (strict matching, "missing" words).
 STRONG = frozenset({TYPED, SYNONYM, READING, PLACE})
 MAX_READING_SURFACES = 6
+MINOR = 0.5  # weight of the verbs and framing words of a query sentence
 
 
 @dataclass(frozen=True)
@@ -122,27 +123,67 @@ Lexicon = Callable[[str], list[str]]  # prefix -> index terms starting with it
 Related = Callable[[str], list[tuple[str, float]]]  # word -> (related term, weight 0-1)
 
 
-def reading_surfaces(kana: str, lexicon: Lexicon) -> list[list[str]]:
-    """Words of the index vocabulary whose reading spells a kana query: one list of
-    alternatives per part (こそだてしえん -> [[子育て], [支援]]); [] when no split works."""
-    reading = normalize(to_katakana(kana))
-    n = len(reading)
+LITERAL_COST = 3  # a piece left in kana costs as much as three dictionary words
+
+
+def read_kana(kana: str, lexicon: Lexicon | None, words: WordTokenizer) -> list[list[str]]:
+    """What a kana query spells, in the spellings postings use: one list of alternatives
+    (homophones) per piece, pieces from the index's reading vocabulary, fewest first; a piece
+    the vocabulary lacks stays in kana (ふるさとのうぜい -> [[ふるさと], [納税]]). Without a
+    full reading, SudachiPy's kana forms of nouns (ぼうさい -> [[防災]]), else []."""
+    text = normalize(kana)
+    key = reading_key(text)
+    n = len(key)
 
     def surfaces(piece: str) -> list[str]:
         prefix = f"{READING_PREFIX}{piece}|"
-        return [t[len(prefix):] for t in lexicon(prefix)][:MAX_READING_SURFACES]
+        return [t[len(prefix):] for t in lexicon(prefix)][:MAX_READING_SURFACES] if lexicon else []
 
-    # Fewest parts first (a whole word over two halves), each part ≥ 2 characters.
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[0] = []
+    # best[i]: (cost, pieces, words found) for key[:i]; each piece is ≥ 2 characters.
+    best: list[tuple[int, list[list[str]], int] | None] = [None] * (n + 1)
+    best[0] = (0, [], 0)
     for end in range(2, n + 1):
         for start in range(0, end - 1):
             if best[start] is None:
                 continue
-            found = surfaces(reading[start:end])
-            if found and (best[end] is None or len(best[start]) + 1 < len(best[end])):
-                best[end] = [*best[start], found]
-    return best[n] or []
+            cost, pieces, found_words = best[start]
+            found = surfaces(key[start:end])
+            options = [(1, found, 1)] if found else []
+            options.append((LITERAL_COST, [text[start:end]], 0))
+            for step, alts, is_word in options:
+                if best[end] is None or cost + step < best[end][0]:
+                    best[end] = (cost + step, [*pieces, alts], found_words + is_word)
+    if best[n] is not None and best[n][2]:
+        return best[n][1]
+    forms = words.kana_forms(text)
+    return [[f] for f in forms]
+
+
+def _reading_groups(kana: str, words: WordTokenizer, lexicon: Lexicon | None,
+                    related: Related | None, expand: bool) -> list[Group]:
+    """Groups for a kana word: each piece it spells as a word of its own (its spellings as
+    READING features, with their synonyms), the kana as typed as a feature of the first
+    piece (one piece) or a bonus (several)."""
+    pieces = [alts for alts in read_kana(kana, lexicon, words) if alts]
+    typed = _features_for(kana, TYPED, words)
+    if not pieces or all(alts == [kana] for alts in pieces):
+        return [Group(label=kana, features=typed)]
+    groups = []
+    for alts in pieces:
+        group = Group(label=alts[0] if len(pieces) > 1 else kana)
+        for surface in alts:
+            sub = _word_group(surface, words, None, related, expand)
+            group.features += [
+                Feature(f.node, f.weight * WEIGHTS[READING],
+                        READING if f.source == TYPED and not is_kana(surface) else f.source, f.label)
+                for f in sub.features]
+        groups.append(group)
+    if len(groups) == 1:
+        groups[0].features = typed + groups[0].features
+    else:
+        groups.append(Group(label=kana, features=[Feature(f.node, WEIGHTS[COMPOUND], COMPOUND, f.label)
+                                                  for f in typed], counts=False))
+    return groups
 
 
 def _place_features(text: str, words: WordTokenizer) -> list[Feature]:
@@ -168,20 +209,6 @@ def _word_group(text: str, words: WordTokenizer, lexicon: Lexicon | None,
         spellings = display_spellings()
         for alt in expansions(text)[1:]:
             group.features += _features_for(alt, SYNONYM, words, label=spellings.get(alt, alt))
-    if is_kana(text):
-        forms = words.kana_forms(text)
-        if forms:
-            group.features += _features_for("".join(forms), READING, words, label="".join(forms))
-        if lexicon is not None:
-            parts = reading_surfaces(text, lexicon)
-            if len(parts) == 1:
-                for surface in parts[0]:
-                    group.features += _features_for(surface, READING, words)
-            elif parts:
-                node = ("and", tuple(("or", tuple(exact_node(s, words) for s in alts if exact_node(s, words)))
-                                     for alts in parts))
-                label = "".join(alts[0] for alts in parts)
-                group.features.append(Feature(node, WEIGHTS[READING], READING, label))
     if expand:
         group.features += _place_features(text, words)
     if expand and related is not None:
@@ -216,15 +243,28 @@ def build(parsed, words: WordTokenizer, lexicon: Lexicon | None = None,
             continue
         text, _ = alternatives[0]
         required = text in parsed.required
-        parts = [normalize(p) for p in words.parts(text)] if text not in synonym_groups() else [text]
-        parts = [p for p in parts if bigrams(p)]
+        if is_kana(text):
+            for g in _reading_groups(text, words, lexicon, related, expand):
+                g.required = required and g.counts
+                groups.append(g)
+                highlight += [f.label for f in g.features if f.source != NEARBY]
+            continue
+        if text in synonym_groups():
+            parts = [(text, False)]
+        else:
+            parts = [(normalize(p), minor) for p, minor in words.query_parts(text)]
+        parts = [(p, minor) for p, minor in parts if bigrams(p)]
         if len(parts) > 1:
-            parts = [p for p in parts if len(p) > 1] or parts  # 市 of 市の課題 says nothing
+            parts = [(p, m) for p, m in parts if len(p) > 1] or parts  # 市 of 市の課題 says nothing
         if len(parts) > 1:
-            # A compound: each part is a word of its own; the whole adds a bonus when adjacent.
-            for part in parts:
+            # A compound or a sentence: each part is a word of its own (a minor one only adds
+            # to the rank); the whole adds a bonus when it occurs as typed.
+            for part, minor in parts:
                 g = _word_group(part, words, lexicon, related, expand)
-                g.required = required
+                g.required = required and not minor
+                if minor:
+                    g.counts = False
+                    g.features = [Feature(f.node, f.weight * MINOR, f.source, f.label) for f in g.features]
                 groups.append(g)
                 highlight += [f.label for f in g.features]
             bonus = Group(label=text, counts=False)

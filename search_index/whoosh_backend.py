@@ -63,8 +63,9 @@ class SectionAnalyzer:
         toks: set[str] = set()
         for (_, norm), words in zip(sections, self._section_words(sections), strict=True):
             toks.update(bigrams(norm))
-            for word, reading in words:
-                toks.add(WORD_PREFIX + word)
+            for word, reading, is_word in words:
+                if is_word:
+                    toks.add(WORD_PREFIX + word)
                 if reading:
                     toks.add(f"{READING_PREFIX}{reading}|{word}")
         # Existence format: each distinct token once; positions and boosts are not stored.
@@ -74,10 +75,11 @@ class SectionAnalyzer:
             t.pos = start_pos + i
             yield t
 
-    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-        """(dictionary word, reading) per section, from ONE tokenizer call over the word
-        sections (per-call overhead dominates on short texts such as titles)."""
-        out: list[list[tuple[str, str]]] = [[] for _ in sections]
+    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[tuple[str, str, bool]]]:
+        """(dictionary word, reading, is a word) per section (see WordTokenizer.vocabulary),
+        from ONE tokenizer call over the word sections (per-call overhead dominates on short
+        texts such as titles)."""
+        out: list[list[tuple[str, str, bool]]] = [[] for _ in sections]
         picked = [i for i, (name, _) in enumerate(sections) if name in WORD_SECTIONS or not name]
         if not picked or self.words.name == "none":
             return out
@@ -88,10 +90,10 @@ class SectionAnalyzer:
             joined.append(sections[i][1])
             offset += len(sections[i][1]) + 1
         k = 0
-        for begin, word, reading in self.words.words_with_readings("\n".join(joined)):
+        for begin, word, reading, is_word in self.words.vocabulary("\n".join(joined)):
             while k + 1 < len(starts) and begin >= starts[k + 1][0]:
                 k += 1
-            out[starts[k][1]].append((word, reading))
+            out[starts[k][1]].append((word, reading, is_word))
         return out
 
 
