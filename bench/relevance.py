@@ -51,7 +51,8 @@ def evaluate(systems: Systems, name: str, items: list[dict], judgments: dict) ->
         ranked = systems.run(name, item["query"], depth=10)
         ms = (time.perf_counter() - t) * 1000
         rows.append({"item": item, "ndcg": ndcg(ranked, j), "mrr": mrr(ranked, j),
-                     "recall": recall(ranked, j), "empty": not ranked, "ranked": ranked, "ms": ms})
+                     "recall": recall(ranked, j), "empty": not ranked, "ranked": ranked, "ms": ms,
+                     "unjudged": sum(d not in j for d in ranked)})
     return rows
 
 
@@ -70,10 +71,11 @@ def main() -> None:
     results = {name: evaluate(systems, name, items, judgments) for name in Systems.names}
     scored = len(next(iter(results.values())))
     print(f"{scored} queries with at least one relevant posting\n")
-    print(f"{'system':<16}{'nDCG@10':>9}{'MRR':>8}{'R@10':>8}{'empty':>7}")
+    print(f"{'system':<16}{'nDCG@10':>9}{'MRR':>8}{'R@10':>8}{'empty':>7}{'unjudged@10':>13}")
     for name, rows in results.items():
         print(f"{name:<16}{_mean(rows, 'ndcg'):9.3f}{_mean(rows, 'mrr'):8.3f}"
-              f"{_mean(rows, 'recall'):8.3f}{sum(r['empty'] for r in rows):7d}")
+              f"{_mean(rows, 'recall'):8.3f}{sum(r['empty'] for r in rows):7d}"
+              f"{sum(r['unjudged'] for r in rows):13d}")
     ours = _mean(results["search_index"], "ndcg")
     for name in Systems.names[1:]:
         base = _mean(results[name], "ndcg")

@@ -26,6 +26,8 @@ _KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30faー]+$")
 
 # Dash-like marks after katakana are long vowels typed with the wrong key.
 _DASH_AFTER_KATAKANA = re.compile(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212\uff0d]")
+# A middle dot between katakana joins one term written in parts (カーボン・オフセット).
+_KATAKANA_DOT = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])[\u30fb\uff65](?=[\u30a1-\u30fa])")
 # Drop a word-final ー after two katakana (JIS Z 8301 style: サーバー = サーバ, センター = センタ).
 _FINAL_LONG_VOWEL = re.compile(r"(?<=[\u30a1-\u30fa\u30fc][\u30a1-\u30fa])\u30fc(?![\u30a1-\u30fa\u30fc])")
 _KANA_FOLD = {
@@ -46,6 +48,7 @@ def _data_lines(name: str) -> Iterator[str]:
 def _basic(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DASH_AFTER_KATAKANA.sub("ー", text)
+    text = _KATAKANA_DOT.sub("", text)
     text = _KANA_FOLD_RE.sub(lambda m: _KANA_FOLD[m.group(0)], text)
     return _FINAL_LONG_VOWEL.sub("", text)
 
@@ -87,6 +90,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     s = "".join(out)
     for pattern, repl in (
         (_DASH_AFTER_KATAKANA, lambda m: "ー"),
+        (_KATAKANA_DOT, lambda m: ""),
         (_KANA_FOLD_RE, lambda m: _KANA_FOLD[m.group(0)]),
         (_FINAL_LONG_VOWEL, lambda m: ""),
         (_variant_table()[0], lambda m: _variant_table()[1][m.group(0)]),
@@ -330,16 +334,21 @@ def is_kana(text: str) -> bool:
     return bool(_KANA_ONLY.match(text or ""))
 
 
+def is_reading(text: str) -> bool:
+    """Kana with some hiragana: how a reader types a word whose kanji they do not know
+    (katakana alone is how loanwords are written)."""
+    return is_kana(text) and bool(re.search(r"[\u3041-\u3096]", text))
+
+
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _MINOR_POS = frozenset({"動詞", "形容詞", "副詞", "連体詞", "接続詞", "感動詞", "形状詞"})
 _STEM = re.compile(r"^[\u4e00-\u9fff\u3005]+")
 # Dictionary forms that carry no topic in a query sentence (「…を探したい」「…を知りたい」).
 _EMPTY_WORDS = frozenset(
-    "する ある 有る いる 居る なる 成る できる 出来る もらう 貰う くれる 呉れる やる 遣る 思う 考える 知る "
-    "探す 教える 欲しい 良い 行う 言う 見る 聞く 如何 どう 何 皆 様".split())
+    ["する", "ある", "有る", "いる", "居る", "なる", "成る", "できる", "出来る", "もらう", "貰う", "くれる", "呉れる", "やる", "遣る", "思う", "考える", "知る", "探す", "教える", "欲しい", "良い", "行う", "言う", "見る", "聞く", "如何", "どう", "何", "皆", "様"])
 # Nouns that frame a question rather than name a topic (they only colour the ranking).
 _GENERIC_NOUNS = frozenset(
-    "方法 場合 相手 事例 一緒 他 以外 必要 内容 状況 仕方 方 件 点 時 際 為 事 物 所 中 話 人".split())
+    ["方法", "場合", "相手", "事例", "一緒", "他", "以外", "必要", "内容", "状況", "仕方", "方", "件", "点", "時", "際", "為", "事", "物", "所", "中", "話", "人"])
 
 
 def _janome_items(tok, text: str):
@@ -364,6 +373,16 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
         for m in members:
             groups.setdefault(m, set()).update(members)
     return {k: tuple(sorted(v, key=lambda t: (t != k, t))) for k, v in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def related_table() -> dict[str, tuple[str, ...]]:
+    """normalised word -> its related terms (data/related.txt), normalised."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("related.txt"):
+        word, _, terms = line.partition("\t")
+        out[normalize(word)] = tuple(normalize(t) for t in terms.split(",") if t.strip())
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -397,4 +416,8 @@ def display_spellings() -> dict[str, str]:
                 out.setdefault(normalize(t.strip()), t.strip())
     for _code, current in former_names().values():
         out.setdefault(normalize(current), current)
+    for line in _data_lines("related.txt"):
+        for t in line.partition("\t")[2].split(","):
+            if t.strip():
+                out.setdefault(normalize(t.strip()), t.strip())
     return out

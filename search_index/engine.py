@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .analysis import WordTokenizer, bigrams, normalize
+from .analysis import WordTokenizer, bigrams, normalize, related_table
 from .errors import IndexWriteError
 from .facets import facet_counts
 from .locking import LockTimeout, file_lock
@@ -232,6 +232,10 @@ class SearchEngine:
         values = view.facet_values()
         return {f: values.get(FACET_PREFIX[f] + str(v), 0) for f, v in wanted.items() if v is not None}
 
+    def _related(self, word: str) -> list[tuple[str, float]]:
+        """Related terms of a query word (data/related.txt), each with its weight (0-1)."""
+        return [(t, 1.0) for t in related_table().get(word, ())]
+
     def _lexicon(self, view):
         return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: view.terms_with_prefix("text", prefix))
 
@@ -245,7 +249,7 @@ class SearchEngine:
             log.exception("search index unreadable, returning no results: %r", e)
             return SearchResult(0, page, per_page, [], {f: [] for f in FACET_NAMES})
         parsed = parse(query.q)
-        plan = build_plan(parsed, self._words, self._lexicon(view), expand=query.expand)
+        plan = build_plan(parsed, self._words, self._lexicon(view), related=self._related, expand=query.expand)
         grouped = view.cache.get_or("grouped", lambda: _group_facets(view.facet_values()))
         fixed = self._fixed_mask(view, query)
         if plan.excluded is not None:

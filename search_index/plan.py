@@ -26,9 +26,9 @@ from .analysis import (
     display_spellings,
     expansions,
     is_kana,
+    is_reading,
     normalize,
     reading_key,
-    synonym_groups,
 )
 from .places import as_prefecture, prefecture_region, regions
 
@@ -167,7 +167,7 @@ def _reading_groups(kana: str, words: WordTokenizer, lexicon: Lexicon | None,
     pieces = [alts for alts in read_kana(kana, lexicon, words) if alts]
     typed = _features_for(kana, TYPED, words)
     if not pieces or all(alts == [kana] for alts in pieces):
-        return [Group(label=kana, features=typed)]
+        return [_word_group(kana, words, None, related, expand)]
     groups = []
     for alts in pieces:
         group = Group(label=alts[0] if len(pieces) > 1 else kana)
@@ -212,8 +212,10 @@ def _word_group(text: str, words: WordTokenizer, lexicon: Lexicon | None,
     if expand:
         group.features += _place_features(text, words)
     if expand and related is not None:
+        spellings = display_spellings()
         for term, weight in related(text):
-            group.features += _features_for(term, RELATED, words, weight=WEIGHTS[RELATED] * weight)
+            group.features += _features_for(term, RELATED, words, label=spellings.get(term, term),
+                                            weight=WEIGHTS[RELATED] * weight)
     group.features = list(dict.fromkeys(group.features))
     return group
 
@@ -243,28 +245,30 @@ def build(parsed, words: WordTokenizer, lexicon: Lexicon | None = None,
             continue
         text, _ = alternatives[0]
         required = text in parsed.required
-        if is_kana(text):
+        if is_reading(text):
             for g in _reading_groups(text, words, lexicon, related, expand):
                 g.required = required and g.counts
                 groups.append(g)
                 highlight += [f.label for f in g.features if f.source != NEARBY]
             continue
-        if text in synonym_groups():
-            parts = [(text, False)]
-        else:
-            parts = [(normalize(p), minor) for p, minor in words.query_parts(text)]
+        parts = [(normalize(p), minor) for p, minor in words.query_parts(text)]
         parts = [(p, minor) for p, minor in parts if bigrams(p)]
         if len(parts) > 1:
             parts = [(p, m) for p, m in parts if len(p) > 1] or parts  # 市 of 市の課題 says nothing
         if len(parts) > 1:
             # A compound or a sentence: each part is a word of its own (a minor one only adds
-            # to the rank); the whole adds a bonus when it occurs as typed.
+            # to the rank); a synonym of the whole counts for every part (災害時相互応援協定
+            # for 防災 and 協定 of 防災協定); the whole adds a bonus when it occurs as typed.
+            whole = _word_group(text, words, None, related, expand)
+            whole_synonyms = [f for f in whole.features if f.source == SYNONYM]
             for part, minor in parts:
                 g = _word_group(part, words, lexicon, related, expand)
                 g.required = required and not minor
                 if minor:
                     g.counts = False
                     g.features = [Feature(f.node, f.weight * MINOR, f.source, f.label) for f in g.features]
+                else:
+                    g.features += whole_synonyms
                 groups.append(g)
                 highlight += [f.label for f in g.features]
             bonus = Group(label=text, counts=False)
