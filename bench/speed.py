@@ -44,6 +44,12 @@ QUERY_MIX = [
     SearchQuery(q="高齢者 見守り", year=2022),
     SearchQuery(q="輪島市"),
     SearchQuery(q="給水車 派遣", sort="newest"),
+    # Kinds of query the ranked retrieval serves: readings, a compound, a sentence, place + topic.
+    SearchQuery(q="ぼうさい"),
+    SearchQuery(q="こそだて しえん"),
+    SearchQuery(q="移住体験ツアー"),
+    SearchQuery(q="大雪のときに除雪を手伝ってもらえる自治体を探したい"),
+    SearchQuery(q="熊本県 災害復旧"),
 ]
 
 

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 LOCK_FILE = "write.lock"
 MAX_PER_PAGE = 100
-MIN_STRICT = 5
+MIN_STRICT = 20  # a first page
 
 
 class SearchEngine:
@@ -273,13 +273,13 @@ class SearchEngine:
             anym = 0
             for _, m in words:
                 anym |= m.any
-            candidates &= anym
             strict = candidates
             for _, m in words:
                 strict &= m.strong
             strict_total = filtered(strict).bit_count()
             # Fall back to partial matches when too few postings have every word.
-            matched = candidates if strict_total < self.min_strict else strict
+            partial = strict_total < self.min_strict
+            matched = candidates & anym if partial else strict
         else:
             strict, matched = fixed, fixed
         final = filtered(matched)

@@ -317,3 +317,4 @@ def similar_groups(view, normalized_text: str, words: WordTokenizer) -> list[Gro
         scored.append((tf ** 0.5 * (1.0 / df) ** 0.5, word, node))
     scored.sort(reverse=True)
     return [Group(label=w, features=[Feature(node, 1.0, TYPED, w)]) for _, w, node in scored[:SIMILAR_WORDS]]
+
