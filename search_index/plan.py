@@ -297,6 +297,7 @@ def build(parsed, words: WordTokenizer, lexicon: Lexicon | None = None,
 
 SIMILAR_WORDS = 30  # the most telling words of a text are enough to find its neighbours
 COMMON = 0.3  # words in more than this share of postings say little about a text
+COMMON_MIN_INDEX = 100  # … once there are enough postings to tell
 
 
 def similar_groups(view, normalized_text: str, words: WordTokenizer) -> list[Group]:
@@ -312,7 +313,7 @@ def similar_groups(view, normalized_text: str, words: WordTokenizer) -> list[Gro
         if node is None:
             continue
         df = (view.plan_mask(node, "text") & view.live).bit_count()
-        if not df or df > COMMON * n:
+        if not df or (n >= COMMON_MIN_INDEX and df > COMMON * n):
             continue
         scored.append((tf ** 0.5 * (1.0 / df) ** 0.5, word, node))
     scored.sort(reverse=True)

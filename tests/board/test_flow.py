@@ -183,7 +183,8 @@ def test_a_topic_edit_keeps_its_answers(client, people, board):
 def test_lists_category_pages_and_related_topics(client, people, board):
     asked = board.topic(people.town, categories=("B-11",), tags=("空き家",))
     related = board.topic(people.city, title="空き家バンクの登録を増やすには", categories=("A-1",), tags=("空き家",))
-    other = board.topic(people.ward, title="防災協定の見直し時期", categories=("B-5",), tags=("防災",))
+    other = board.topic(people.ward, title="防災協定の見直し時期", categories=("B-5",), tags=("防災",),
+                        body="協定を結んで10年、見直しの時期をどう決めていますか。")
     client.login(people.ward.email)
     index = client.get("/board/").get_data(as_text=True)
     assert all(t.title in index for t in (asked, related, other))

@@ -93,6 +93,8 @@ def test_expansion_can_be_turned_off(engine):
 
 def test_more_like_ranks_by_shared_words(engine):
     result = engine.more_like("移住体験ツアーの受け入れ先を探しています。移住相談も。", SearchQuery())
-    assert set(ids(result)[:2]) == {3, 4} and 8 not in ids(result)
+    assert set(ids(result)[:2]) == {3, 4}
+    scores = {h.id: h.score for h in result.hits}
+    assert scores.get(8, 0) < min(scores[3], scores[4])  # 商店街 shares at most a common word
     assert all(h.score > 0 for h in result.hits)
     assert 10 not in ids(engine.more_like("職員の防災訓練", SearchQuery()))
