@@ -23,6 +23,7 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
+    ENVIRONMENT = "development"  # set by each class below; production refuses unsafe settings
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     # Empty means "sqlite:///<instance>/kakehashi.sqlite3", set in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
@@ -87,17 +88,19 @@ class Config:
     # Werkzeug's default password hash; tests lower the cost for speed only.
     PASSWORD_HASH_METHOD = "scrypt"
     SHOW_DEMO_ACCOUNTS = False
-    DEV_MAILBOX = False
+    # /contact/dev/mailbox: the dev SMTP sink's mail, private links included (never in production).
+    DEV_MAILBOX = _env_bool("DEV_MAILBOX", False)
     CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "")  # "" = app/security.py's
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
     SHOW_DEMO_ACCOUNTS = True
-    DEV_MAILBOX = True  # /contact/dev/mailbox shows what the dev SMTP sink received
+    DEV_MAILBOX = _env_bool("DEV_MAILBOX", True)  # /contact/dev/mailbox shows what the dev SMTP sink received
 
 
 class TestingConfig(Config):
+    ENVIRONMENT = "testing"
     TESTING = True
     SECRET_KEY = "test-secret"
     # CSRF stays ON in tests: the tests submit real tokens.
@@ -107,6 +110,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENVIRONMENT = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"

@@ -5,17 +5,20 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.cleantext import CleanRequest
 from config import DEV_SECRET_KEY, Config, config_from_env
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest  # no control characters in form fields and query values
     app.config.from_object(config_class or config_from_env())
     app.config.update(overrides)
     _fill_instance_paths(app)
     _refuse_insecure_production(app)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -40,8 +43,12 @@ def _fill_instance_paths(app: Flask) -> None:
 def _refuse_insecure_production(app: Flask) -> None:
     if app.debug or app.testing:
         return
+    production = os.environ.get("KAKEHASHI_ENV") == "production" or app.config.get("ENVIRONMENT") == "production"
+    if production and app.config.get("DEV_MAILBOX"):
+        # The development mailbox shows every mail, private reply links included.
+        raise RuntimeError("DEV_MAILBOX must be off in production.")
     key = app.config.get("SECRET_KEY") or ""
-    if os.environ.get("KAKEHASHI_ENV") == "production" and (key == DEV_SECRET_KEY or len(key) < 32):
+    if production and (key == DEV_SECRET_KEY or len(key) < 32):
         raise RuntimeError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             '(e.g. python -c "import secrets; print(secrets.token_hex(32))").'
@@ -89,6 +96,12 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+
+
+def register_url_converters(app: Flask) -> None:
+    from app.filters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,13 @@
 """Error pages in Japanese (HTML) and JSON errors for the API."""
 
+import math
+import time
+from datetime import datetime
+
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,12 +35,53 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+_PERIODS = {  # limits' granularity -> "1分間", "1時間", "1日"
+    "second": lambda n: ngettext("%(num)d秒間", "%(num)d秒間", n),
+    "minute": lambda n: ngettext("%(num)d分間", "%(num)d分間", n),
+    "hour": lambda n: ngettext("%(num)d時間", "%(num)d時間", n),
+    "day": lambda n: ngettext("%(num)d日", "%(num)d日", n),
+    "month": lambda n: ngettext("%(num)dか月", "%(num)dか月", n),
+    "year": lambda n: ngettext("%(num)d年", "%(num)d年", n),
+}
+
+
+def _wait(seconds: int) -> str:
+    """How long until the limit resets, roughly: 40秒, 2分, 3時間."""
+    if seconds < 60:
+        return ngettext("%(num)d秒", "%(num)d秒", seconds)
+    if seconds < 3600:
+        return ngettext("%(num)d分", "%(num)d分", max(1, round(seconds / 60)))
+    if seconds < 86400:
+        return _PERIODS["hour"](max(1, round(seconds / 3600)))
+    return _PERIODS["day"](max(1, round(seconds / 86400)))
+
+
+def rate_limit_message(error: RateLimitExceeded) -> str:
+    """「この操作は1分間に5回までです。40秒後（12:34ごろ）に…」: the limit and when to try again."""
+    from app.extensions import limiter
+    from app.timestamps import JST
+
+    item = error.limit.limit
+    period = _PERIODS.get(item.GRANULARITY.name, _PERIODS["minute"])(item.multiples)
+    current = limiter.current_limit
+    reset_at = current.reset_at if current is not None else time.time() + item.get_expiry()
+    seconds = max(1, math.ceil(reset_at - time.time()))
+    at = datetime.fromtimestamp(reset_at, JST)
+    return _("この操作は%(period)sに%(amount)d回までです。%(wait)s後（%(time)sごろ）に、もう一度お試しください。",
+             period=period, amount=item.amount, wait=_wait(seconds), time=f"{at:%H:%M}")
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(
             400, "フォームの有効期限が切れたか、正しくない送信です。ページを読み込み直して、もう一度送信してください。"
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        # Flask-Limiter adds Retry-After and the X-RateLimit headers to this response.
+        return render_error(429, rate_limit_message(error))
 
     @app.errorhandler(Forbidden)
     def forbidden(error: Forbidden):

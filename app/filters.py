@@ -1,11 +1,24 @@
 """Validated list filters from the query string, shared by list pages and municipality pages."""
 
 from flask import abort, request
+from werkzeug.routing import IntegerConverter
 
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
 from app.services.postings.listing import ListFilters
+
+MAX_ID = 2**31 - 1  # the largest id a database integer column holds on SQLite and PostgreSQL
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: a number beyond any id is a 404 like any missing id, not a
+    database overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
 
 CATEGORY_CODES = {f"A-{i}" for i in range(1, 11)} | {f"B-{i}" for i in range(1, 12)}
 
@@ -23,11 +36,15 @@ def choice_arg(name: str, allowed, label: str) -> str | None:
     return _choice(name, allowed, label)
 
 
+MAX_PAGE = 10000  # deeper pages are refused: OFFSET arithmetic must stay in range
+
+
 def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    # isascii: "²".isdigit() is true but int("²") fails.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10000:
-        abort(400, description="ページ番号は1以上の数で指定してください。")
+    """`?page=` for every paginated page and the API: 1 … MAX_PAGE, else a clear 400."""
+    raw = request.args.get("page", "1").strip() or "1"
+    # isascii: "²".isdigit() is true but int("²") fails; the length check keeps int() cheap.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400, description=f"ページ番号は1〜{MAX_PAGE}の数で指定してください。")
     return int(raw)
 
 
@@ -35,7 +52,7 @@ def int_arg(name: str, label: str, low: int, high: int, default: int | None = No
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) or not low <= int(raw) <= high:
         abort(400, description=f"{label}は{low}〜{high}の数で指定してください。")
     return int(raw)
 

@@ -1,8 +1,6 @@
 """Login, logout and password change. Sign-up, verification and reset are in signup_views.py,
 reset_views.py; a new address (e-mail change, transfer) in address_views.py."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,14 +9,8 @@ from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.extensions import limiter
 from app.ratelimits import address_key
+from app.security import safe_next
 from app.services.accounts import users
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: no open redirect through ?next=."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("public.home")
 
 
 def _mail_limit() -> str:
@@ -60,7 +52,7 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"{user.name} さん、ようこそ。", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("public.home")))
         form.password.errors.append(refusal)
         status = 400
     elif form.errors:

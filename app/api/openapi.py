@@ -1,6 +1,6 @@
 """The OpenAPI 3 description of the API, written by hand (it is small)."""
 
-from app.filters import CATEGORY_CODES
+from app.filters import CATEGORY_CODES, MAX_ID, MAX_PAGE
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES
@@ -49,7 +49,7 @@ def document(server_url: str) -> dict:
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "並び順"),
         _param("expand", {"type": "integer", "enum": [0, 1], "default": 1},
                "0 にすると同義語・関連語を使わず、入力した語だけで探す"),
-        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "ページ番号"),
+        _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "ページ番号"),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
                "1ページの件数"),
     ]
@@ -103,7 +103,7 @@ def document(server_url: str) -> dict:
                         _param("updated_since", {"type": "string", "format": "date-time"},
                                "この日時以降に更新された投稿だけ（ISO 8601。日付だけなら日本時間の0時、"
                                "時差のない日時は日本時間として扱います）"),
-                        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+                        _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                                "ページ番号"),
                         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                             "default": 20}, "1ページの件数"),
@@ -121,7 +121,7 @@ def document(server_url: str) -> dict:
                     "operationId": "getPosting",
                     "summary": "投稿を1件取得する",
                     "parameters": [{"name": "id", "in": "path", "required": True,
-                                    "schema": {"type": "integer", "minimum": 1}}],
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}],
                     "responses": {
                         "200": {"description": "投稿",
                                 "content": {"application/json": {
@@ -141,7 +141,7 @@ def document(server_url: str) -> dict:
                         "アーカイブ済みの投稿や募集を終えた募集には空のリストを返します。"
                     ),
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10},
                                "件数"),
                     ],

@@ -28,7 +28,8 @@ def _read(path: Path) -> dict:
 
 def _require_debug() -> None:
     # A config flag rather than app.debug: `flask run` resets app.debug from FLASK_DEBUG.
-    if not current_app.config.get("DEV_MAILBOX"):
+    # Never in production, whatever the flag says: the mails hold private reply links.
+    if not current_app.config.get("DEV_MAILBOX") or current_app.config.get("ENVIRONMENT") == "production":
         abort(404)
 
 

@@ -25,6 +25,7 @@ from app.contact.forms import (
     SettingsForm,
 )
 from app.extensions import db, limiter
+from app.filters import page_arg
 from app.models import Municipality, Officer, Posting, Thread
 from app.models import messaging as thread_model
 from app.ratelimits import address_key
@@ -140,9 +141,9 @@ def sent():
 
 def _load_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
-    if thread is None:
-        abort(404)
-    permissions.require(permissions.can_read_thread(current_user, thread))
+    # Someone else's thread looks exactly like a missing one: ids cannot be enumerated.
+    permissions.require(thread is not None and permissions.can_read_thread(current_user, thread),
+                        hide=True)
     return thread
 
 
@@ -152,7 +153,7 @@ def inbox():
     status = request.args.get("status") or "open"
     show_blocked = request.args.get("blocked") == "1"
     page = db.paginate(inbox_service.inbox_query(current_user, status, show_blocked),
-                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+                       page=page_arg(), per_page=30, error_out=False)
     return render_template("contact/inbox.html", page=page, status=status, show_blocked=show_blocked,
                            title=_inbox_title())
 
@@ -340,7 +341,7 @@ def officers():
     else:
         stmt = stmt.where(Municipality.kind == "special_ward")
     page = db.paginate(stmt.order_by(Municipality.code, Officer.active.desc(), Officer.name),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_arg(), per_page=50, error_out=False)
     return render_template("contact/officers.html", page=page, code=code)
 
 

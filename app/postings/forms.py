@@ -48,6 +48,13 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def officer_id(value) -> int:
+    """The officer menu's value; empty (or blank) is 0, "a new officer, entered below"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    return int(value)
+
+
 def split_list(text: str | None) -> list[str]:
     return [part for part in SPLIT.split(text or "") if part]
 
@@ -88,7 +95,8 @@ class PostingForm(FlaskForm):
     fields = StringField("分野タグ（読点・カンマ区切り: 防災、観光）", validators=[Optional(), Length(max=300)])
     partners = StringField("連携先の自治体（団体コードまたは名称、読点区切り）", validators=[Optional(), Length(max=1000)])
     municipality = StringField("投稿する自治体（団体コード）", validators=[Optional(), Regexp(r"^\d{6}$", message="6桁の団体コードで入力してください。")])
-    officer = SelectField("担当者", coerce=int, validators=[Optional()])
+    # No Optional(): an empty choice must still reach validate_officer below.
+    officer = SelectField("担当者", coerce=officer_id)
     contact_name = StringField("新しい担当者の氏名", validators=[Optional(), Length(max=100)])
     contact_department = StringField("所属（部署）", validators=[Optional(), Length(max=120)])
     contact_title = StringField("役職", validators=[Optional(), Length(max=60)])
@@ -112,7 +120,8 @@ class PostingForm(FlaskForm):
             raise ValidationError("／".join(problems))
 
     def validate_officer(self, field):
-        if not field.data and not (self.contact_name.data and self.contact_email.data):
+        if not field.data and not ((self.contact_name.data or "").strip()
+                                   and (self.contact_email.data or "").strip()):
             raise ValidationError("担当者を選ぶか、新しい担当者の氏名とメールアドレスを入力してください。")
 
     def detail_data(self) -> dict:

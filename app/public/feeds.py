@@ -8,6 +8,7 @@ from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
 from app import permissions
+from app.cleantext import xml_safe
 from app.extensions import db
 from app.filters import list_filters
 from app.models import Category
@@ -61,7 +62,7 @@ def _feed(filters):
         atom_time=_atom_time,
         self_url=request.url,
     )
-    return Response(body, mimetype="application/atom+xml")
+    return Response(xml_safe(body), mimetype="application/atom+xml")
 
 
 @bp.route("/sitemap.xml")
@@ -86,7 +87,7 @@ def sitemap():
     for event in db.session.scalars(permissions.visible_events(ANONYMOUS)):
         urls.append((url_for("events.detail", event_id=event.id, _external=True), event.updated_at))
     body = render_template("feeds/sitemap.xml", urls=urls, atom_time=_atom_time)
-    return Response(body, mimetype="application/xml")
+    return Response(xml_safe(body), mimetype="application/xml")
 
 
 @bp.route("/robots.txt")

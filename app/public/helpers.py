@@ -1,7 +1,5 @@
 """Template helpers for the public pages: themes, illustrations, translated chrome labels."""
 
-from urllib.parse import urlsplit
-
 from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -23,17 +21,6 @@ KIND_NAMES = {
 
 def locale() -> str:
     return str(get_locale() or "ja")
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site paths: a cookie switch must never become an open redirect."""
-    if not target:
-        return default
-    target = target.replace("\\", "/")  # browsers read "/\\host" as "//host"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 def here() -> str:

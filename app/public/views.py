@@ -10,8 +10,8 @@ from app.i18n import LANG_COOKIE
 from app.models import Municipality
 from app.models.geo import PREFECTURES, REGIONS
 from app.public import bp
-from app.public.helpers import safe_next
 from app.public.tilemap import COLUMNS, ROWS, TILES, short_name
+from app.security import safe_next
 from app.services.events import calendar
 from app.services.postings import listing
 from app.services.postings.listing import ListFilters

@@ -12,17 +12,18 @@ ROLES = ["anonymous", "officer_own", "officer_other", "liaison_own", "liaison_ot
          "liaison_central", "admin"]
 LOGIN = 302  # anonymous users are sent to the login page
 OK_POST = 302  # successful form posts redirect back to the thread
+HIDDEN = 404  # someone else's thread answers like a missing one (ids cannot be enumerated)
 
 MATRIX = {  # in request order: the link routes first, as a reply issues a new link
     "sender_link":    [200, 200, 200, 200, 200, 200, 200],
     "bad_link":       [404, 404, 404, 404, 404, 404, 404],
-    "thread":         [LOGIN, 200, 403, 200, 403, 200, 200],
-    "reply":          [LOGIN, OK_POST, 403, OK_POST, 403, OK_POST, OK_POST],
-    "note":           [LOGIN, OK_POST, 403, OK_POST, 403, OK_POST, OK_POST],
-    "close":          [LOGIN, OK_POST, 403, OK_POST, 403, OK_POST, OK_POST],
-    "block":          [LOGIN, OK_POST, 403, OK_POST, 403, OK_POST, OK_POST],
-    "revoke":         [LOGIN, OK_POST, 403, OK_POST, 403, OK_POST, OK_POST],
-    "forward":        [LOGIN, 403, 403, OK_POST, 403, OK_POST, OK_POST],
+    "thread":         [LOGIN, 200, HIDDEN, 200, HIDDEN, 200, 200],
+    "reply":          [LOGIN, OK_POST, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
+    "note":           [LOGIN, OK_POST, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
+    "close":          [LOGIN, OK_POST, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
+    "block":          [LOGIN, OK_POST, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
+    "revoke":         [LOGIN, OK_POST, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
+    "forward":        [LOGIN, 403, HIDDEN, OK_POST, HIDDEN, OK_POST, OK_POST],
     "inbox":          [LOGIN, 200, 200, 200, 200, 200, 200],
     "settings":       [LOGIN, 200, 200, 200, 200, 200, 200],
     "officers":       [LOGIN, 403, 403, 200, 200, 200, 200],

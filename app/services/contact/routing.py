@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.cleantext import single_line
 from app.extensions import db
 from app.models import Desk, Message, Municipality, Officer, Posting, Thread, User
 from app.permissions import has_account
@@ -50,10 +51,11 @@ def _route(thread: Thread, officer: Officer | None, municipality_id: int | None)
 
 def _new_thread(subject: str, sender: Sender, body: str, **where) -> Thread:
     check_text(body, subject)
+    # One line each: the subject goes into mail headers (no control characters, no breaks).
     thread = Thread(
-        subject=subject.strip()[:MAX_SUBJECT], status="new",
-        sender_name=sender.name.strip()[:100], sender_email=sender.email.strip().lower(),
-        sender_organisation=sender.organisation.strip()[:120],
+        subject=single_line(subject)[:MAX_SUBJECT], status="new",
+        sender_name=single_line(sender.name)[:100], sender_email=sender.email.strip().lower(),
+        sender_organisation=single_line(sender.organisation)[:120],
         sender_user_id=sender.user.id if sender.user is not None else None, **where,
     )
     thread.messages.append(Message(

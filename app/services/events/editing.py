@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import permissions
+from app.cleantext import single_line
 from app.extensions import db
 from app.models import Event, Posting
 
@@ -30,7 +31,7 @@ def save_event(event: Event | None, data: EventInput, actor) -> Event:
     if event is None:
         event = Event()
         db.session.add(event)
-    event.title = data.title.strip()
+    event.title = single_line(data.title)
     event.municipality_id = data.municipality_id
     event.starts_at = data.starts_at
     event.ends_at = data.ends_at

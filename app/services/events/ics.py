@@ -2,12 +2,13 @@
 
 from datetime import UTC, datetime
 
+from app.cleantext import without_controls
 from app.models import Event
 
 
 def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """TEXT value escaping (RFC 5545 3.3.11); control characters are not allowed there."""
+    text = without_controls(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 

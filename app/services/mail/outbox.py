@@ -23,6 +23,7 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.cleantext import single_line
 from app.extensions import db
 from app.models import OutboxMail, User
 from app.models.base import utcnow
@@ -51,7 +52,9 @@ def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: Us
         return None  # (an officer record without an address: their desk is told instead)
     mail = OutboxMail(
         message_id=f"<{uuid.uuid4().hex}@{_domain()}>",
-        to_addr=to_addr, subject=subject[:200], body=body, reason=reason[:200],
+        # Headers are one line: whatever reaches here, the row can always be built and sent.
+        to_addr=single_line(to_addr), subject=single_line(subject)[:200], body=body,
+        reason=single_line(reason)[:200],
         user_id=user.id if user is not None else None,
         digest=(mode == "digest" and not force_immediate),
         extra={"secrets": secrets} if secrets else {},

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
+from app.cleantext import single_line
 from app.extensions import db
 from app.models import Category, Municipality, Officer, Posting, Tag
 from app.models.base import utcnow
@@ -139,7 +140,7 @@ def apply_input(posting: Posting, data: PostingInput) -> Posting:
 
 
 def _apply(posting: Posting, data: PostingInput) -> None:
-    posting.title = data.title.strip()
+    posting.title = single_line(data.title)
     posting.summary = data.summary.strip()
     posting.body = data.body
     posting.municipality = data.municipality
