@@ -36,13 +36,16 @@ def load_demo(force: bool):
     load_reference_data()
     if not force and not demo.database_is_empty():
         click.echo("The database already has postings; demo data not loaded.")
+        if demo.demo_board.board_is_empty():  # a database from before the officials' board
+            topics = demo.demo_board.load_board(demo.DEMO_DIR / "board.jsonl", demo.DEMO_PASSWORD)
+            click.echo(f"Demo board: {topics} topics.")
     else:
         with click.progressbar(length=_count_lines(demo.DEMO_DIR / "postings.jsonl"),
                                label="Demo postings") as bar:
             result = demo.load_demo(progress=bar.update)
         report = result["postings"]
         click.echo(f"Demo data: {report.created} postings created, {report.updated} updated, "
-                   f"{len(report.errors)} errors, {result['events']} events.")
+                   f"{len(report.errors)} errors, {result['events']} events, {result['board']} board topics.")
         for number, reason in report.errors:
             click.echo(f"  line {number}: {reason}", err=True)
     if current_app.config.get("SHOW_DEMO_ACCOUNTS"):

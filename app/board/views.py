@@ -20,6 +20,8 @@ from app.extensions import db, limiter
 from app.filters import CATEGORY_CODES, choice_arg, page_arg, text_arg
 from app.models import BoardReport, Category, Posting
 from app.models.board import TOPIC_STATUSES
+from app.public.helpers import locale
+from app.public.themes import theme_label
 from app.services.board import listing, moderation, notices, posts
 from app.services.board import search as board_search
 from app.services.board.posts import BoardError, TopicInput
@@ -69,7 +71,18 @@ def board_values():
             return []
         return notices.recent(current_user, unread_only=True, limit=10)
 
+    def board_category(category) -> str:
+        """The survey's own label (a Category or its code); English visitors get the theme's
+        English name."""
+        code = getattr(category, "code", category)
+        if locale() == "en":
+            return theme_label(code, "en")
+        if isinstance(category, str):
+            return db.session.scalar(select(Category.label).where(Category.code == code)) or code
+        return category.label
+
     return {
+        "board_category": board_category,
         "board_unread_count": board_unread_count,
         "board_unread_notices": board_unread_notices,
         "board_search_count": board_search_count,

@@ -203,3 +203,13 @@ def test_new_topic_preselects_the_category_of_the_page(client, people):
     client.login(people.town.email)
     html = client.get("/board/new?category=B-5").get_data(as_text=True)
     assert re.search(r'value="B-5"[^>]*checked|checked[^>]*value="B-5"', html)
+
+
+def test_board_pages_have_an_english_mode(client, people, board):
+    topic = board.topic(people.town)
+    client.set_cookie("lang", "en")  # before any request: the tests share one app context
+    client.login(people.ward.email)
+    index = client.get("/board/").get_data(as_text=True)
+    assert "Officials’ board" in index and "Browse by category" in index and "Moving to the countryside" in index
+    page = client.get(f"/board/topics/{topic.id}").get_data(as_text=True)
+    assert "Post the answer" in page and topic.title in page  # the writing keeps its language

@@ -12,16 +12,17 @@ from app.services.mail import board as board_mail
 NOTICES_SHOWN = 50
 
 
-def _notice(user: User | None, event: str, topic: BoardTopic, answer: BoardAnswer | None = None) -> bool:
+def _notice(user: User | None, event: str, topic: BoardTopic, answer: BoardAnswer | None = None,
+            at=None) -> bool:
     if user is None or not user.active:
         return False
-    db.session.add(BoardNotice(user_id=user.id, topic_id=topic.id,
-                               answer_id=answer.id if answer is not None else None, event=event))
+    db.session.add(BoardNotice(user_id=user.id, topic_id=topic.id, event=event, created_at=at or utcnow(),
+                               answer_id=answer.id if answer is not None else None))
     return True
 
 
 def answer_posted(topic: BoardTopic, answer: BoardAnswer) -> None:
-    if _notice(topic.author, "answer", topic, answer):
+    if _notice(topic.author, "answer", topic, answer, at=answer.created_at):
         board_mail.send_notice(
             topic.author, f"【架け橋 掲示板】回答がありました: {topic.title}",
             f"あなたが掲示板に投稿した話題に、{answer.author_label}さんから回答がありました。",

@@ -15,6 +15,7 @@ through `visible_topics(user)`, so a stale index can never show a hidden topic.
 import logging
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -115,9 +116,23 @@ def _apply_lock(timeout: float):
     return file_lock(Path(current_app.config["BOARD_INDEX_DIR"]) / APPLY_LOCK, timeout)
 
 
+@contextmanager
+def deferred():
+    """For bulk writes (the demo loader): changes are only queued, and written to the index
+    in one go at the end instead of once per save."""
+    current_app.extensions["board_index_deferred"] = True
+    try:
+        yield
+    finally:
+        current_app.extensions.pop("board_index_deferred", None)
+        sync()
+
+
 def apply_pending(limit: int = BATCH) -> int:
     """Write queued changes to the index; returns how many are still pending. Never raises:
     the topic was already committed."""
+    if current_app.extensions.get("board_index_deferred"):
+        return pending_count()
     try:
         with _apply_lock(current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)), Session(db.engine) as session:
             return _apply_batch(session, limit)
