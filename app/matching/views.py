@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from flask import abort, render_template
-from flask_login import current_user
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from app import permissions
 from app.extensions import db
 from app.filters import int_arg
 from app.matching import bp
-from app.models import Posting
+from app.models import Notice, Posting
 from app.services import matching
+from app.services.matching import notices
 from app.services.matching.suggestions import MAX_SUGGESTIONS
 
 PANEL_SIZE = 5
@@ -35,7 +37,19 @@ def _panel(posting: Posting, limit: int) -> Panel:
 @bp.app_context_processor
 def matching_helpers():
     return {"posting_matches": lambda posting: _panel(posting, PANEL_SIZE),
-            "shows_suggestions": matching.looks_for_partners}
+            "shows_suggestions": matching.looks_for_partners,
+            "inbox_notices": lambda: notices.for_user(current_user)}
+
+
+@bp.route("/notices/<int:notice_id>/read", methods=["POST"])
+@login_required
+def notice_read(notice_id: int):
+    notice = db.session.get(Notice, notice_id)
+    permissions.require(notice is not None and permissions.can_read_notice(current_user, notice), hide=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400, description="操作を確認してください。")
+    notices.mark_read(notice)
+    return redirect(url_for("contact.inbox"))
 
 
 @bp.route("/postings/<int:posting_id>/matches")

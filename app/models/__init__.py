@@ -7,6 +7,7 @@ from app.models.domains import MunicipalityDomain
 from app.models.events import Event
 from app.models.geo import REGIONS, Municipality, region_for_prefecture
 from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
+from app.models.notices import Notice
 from app.models.people import Officer
 from app.models.postings import (
     KINDS,
@@ -39,6 +40,7 @@ __all__ = [
     "Message",
     "Municipality",
     "MunicipalityDomain",
+    "Notice",
     "Officer",
     "OutboxMail",
     "PartnershipRequest",

@@ -26,6 +26,7 @@ from app.permissions.rules import (
     can_mark_answer,
     can_moderate_board,
     can_read_answer,
+    can_read_notice,
     can_read_thread,
     can_report_board_item,
     can_use_board,
@@ -44,6 +45,7 @@ from app.permissions.rules import (
 from app.permissions.scopes import (
     account_managers,
     blocked_senders,
+    inbox_notices,
     inbox_threads,
     manageable_accounts,
     officers_with_account,
@@ -85,4 +87,5 @@ __all__ = [
     "account_managers", "blocked_senders", "inbox_threads", "manageable_accounts",
     "officers_with_account", "pending_signups", "visible_events", "visible_postings",
     "public_board_topics", "visible_topics",
+    "can_read_notice", "inbox_notices",
 ]

@@ -241,3 +241,11 @@ def can_manage_domains(user, municipality) -> bool:
 def can_grant_manager(user, account) -> bool:
     """Only admins make (or unmake) account managers."""
     return is_admin(user) and account is not None
+
+
+def can_read_notice(user, notice) -> bool:
+    """A notice is for the officer it names (the platform's message to them), and admins."""
+    if is_admin(user):
+        return True
+    officer = getattr(user, "officer", None)
+    return _is_official(user) and officer is not None and notice.officer_id == officer.id

@@ -4,7 +4,7 @@ object rules in rules.py would refuse."""
 
 from sqlalchemy import Select, and_, false, or_, select, union
 
-from app.models import Block, BoardTopic, Desk, Event, Officer, Posting, Thread, User
+from app.models import Block, BoardTopic, Desk, Event, Notice, Officer, Posting, Thread, User
 from app.permissions.rules import (
     acting_municipality_id,
     can_moderate_board,
@@ -48,6 +48,14 @@ def inbox_threads(user):
         return Thread.officer_id == user.officer.id
     if is_official(user) and user.role == "liaison" and user.desk_id is not None:
         return Thread.desk_id == user.desk_id
+    return false()
+
+
+def inbox_notices(user):
+    """WHERE clause of the platform's notices in the user's inbox: those to their officer record."""
+    officer = getattr(user, "officer", None)
+    if is_official(user) and officer is not None:
+        return Notice.officer_id == officer.id
     return false()
 
 

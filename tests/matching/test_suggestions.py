@@ -1,10 +1,11 @@
 """Suggested partners through the real stack: database, search index, pages and API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.services import matching
+from app.timestamps import now_jst
 
 FAIR = dict(
     title="東京で移住フェアを一緒に開いてくれる特別区を募集します",
@@ -14,6 +15,12 @@ FAIR = dict(
     details={"sought": "移住フェアの会場と区民への周知", "partner_type": "special_ward",
              "wished_regions": ["関東"], "request_status": "open"},
 )
+
+
+@pytest.fixture
+def app(world):
+    """Every test here runs on a copy of the demo data (see conftest.world)."""
+    return world
 
 
 def _case(postings, code, title, **kw):
@@ -31,9 +38,11 @@ def _titles(suggestions):
 
 
 def test_request_gets_wards_case_studies_first_with_reasons(app, postings, fair):
-    ward = _case(postings, "131075", "墨田区で開いた移住フェアに地方の町が出展", partners=["422118"])
-    town = _case(postings, "202134", "飯山市の移住フェア（市内開催）")
-    found = matching.suggest(fair, None, 10)
+    ward = _case(postings, "131075", "墨田区で開いた移住フェアに地方の町が出展", partners=["422118"],
+                 summary="区内で移住フェア（移住相談会）を開き、子育て世帯に地方の暮らしを紹介しました。")
+    town = _case(postings, "202134", "飯山市の移住フェア（市内開催）",
+                 summary="市内で移住フェア（移住相談会）を開き、子育て世帯に暮らしを紹介しました。")
+    found = matching.suggest(fair, None, 50)
     titles = _titles(found)
     assert ward.title in titles and town.title in titles
     assert titles.index(ward.title) < titles.index(town.title)
@@ -71,7 +80,7 @@ def test_closed_requests_and_expired_offers_drop_out(app, postings):
     expired = postings("disaster_offer", "192091", title="被災者の避難受入れ（北杜市）",
                        summary="首都圏の被災者を受け入れます。", **offer,
                        details={"offer_types": ["evacuees"], "regions_covered": ["関東"],
-                                "valid_until": date.today() - timedelta(days=1)})
+                                "valid_until": now_jst().date() - timedelta(days=1)})
     closed = postings("partnership_request", "202134", title="避難者の受け入れ先の相互協定を募集（終了）",
                       summary="被災者の受け入れの協定", categories=["B-5"], fields=["防災"],
                       details={"request_status": "closed", "partner_type": "special_ward"})
@@ -108,7 +117,9 @@ def test_staff_exchanges_meet_the_opposite_direction_in_the_same_job(app, postin
 
 
 def test_request_page_shows_the_panel_and_the_owner_lands_on_it(client, users, postings):
-    _case(postings, "131075", "墨田区で開いた移住フェア")
+    _case(postings, "131075", "墨田区で開いた移住フェア",
+          summary="区の施設を会場に移住フェア（移住相談会）を共催し、区報で区民に周知しました。子育て世帯が多く参加。",
+          fields=["移住", "子育て"])
     officer = users.officer("053619")
     client.login(officer.email)
     form = {"title": FAIR["title"], "summary": FAIR["summary"], "body": FAIR["body"], "categories": ["A-1"],
@@ -127,12 +138,14 @@ def test_request_page_shows_the_panel_and_the_owner_lands_on_it(client, users, p
 
 
 def test_api_matches_shape_and_errors(client, postings, fair):
-    ward = _case(postings, "131075", "墨田区で開いた移住フェア")
+    ward = _case(postings, "131075", "墨田区で開いた移住フェア",
+                 summary="区の施設を会場に移住フェア（移住相談会）を共催し、区報で区民に周知しました。子育て世帯が多く参加。",
+                 fields=["移住", "子育て"])
     hidden = postings("partnership_request", "131083", title="職員向けの募集", visibility="officials")
     response = client.get(f"/api/v1/postings/{fair.id}/matches?per_page=3")
     assert response.status_code == 200
     results = response.get_json()["results"]
-    assert results and results[0]["id"] == ward.id
+    assert [r["id"] for r in results][:1] == [ward.id]
     assert set(results[0]) == {"id", "external_id", "kind", "title", "url", "municipality", "score", "reasons"}
     assert results[0]["municipality"] == {"code": "131075", "name": "墨田区"}
     assert "特別区の取組" in results[0]["reasons"]

@@ -4,7 +4,7 @@ from sqlalchemy import Select, func, select
 
 from app import permissions
 from app.extensions import db
-from app.models import Thread
+from app.models import Notice, Thread
 from app.models.messaging import OPEN_STATUSES
 
 
@@ -31,4 +31,9 @@ def unread_count(user) -> int:
         # A desk's unread ones are those it must answer itself, not those waiting for an officer.
         with_account = permissions.officers_with_account()
         stmt = stmt.where(Thread.officer_id.is_(None) | Thread.officer_id.not_in(with_account))
-    return db.session.scalar(stmt) or 0
+    threads = db.session.scalar(stmt) or 0
+    if getattr(user, "officer", None) is None:
+        return threads
+    # The platform's own notices (new postings that fit a request) wait in the same inbox.
+    notices = select(func.count(Notice.id)).where(permissions.inbox_notices(user), Notice.read_at.is_(None))
+    return threads + (db.session.scalar(notices) or 0)

@@ -14,6 +14,9 @@ _DISASTER_WORDS = re.compile(
     r"災害|防災|被災|避難|疎開|震災|地震|水害|津波|豪雨|台風|噴火|復興|受援|応援職員|帰宅困難"
 )
 
+# A place recovering from a disaster (who takes in staff there is asking for help).
+_RECOVERY_WORDS = re.compile(r"復旧|復興|被災|応援職員|震災|豪雨")
+
 # Offer types asked for, from a request's wording.
 _NEED_WORDS = {
     "evacuees": re.compile(r"避難者|避難先|広域避難|避難生活|被災者の受け?入れ|二次避難"),
@@ -58,6 +61,11 @@ def is_disaster_related(posting) -> bool:
         return True
     text = " ".join([posting.title, posting.summary, getattr(posting, "sought", "") or ""])
     return bool(_DISASTER_WORDS.search(text))
+
+
+def is_recovery(posting) -> bool:
+    text = " ".join([posting.title, posting.summary, getattr(posting, "work_field", "") or ""])
+    return bool(_RECOVERY_WORDS.search(text))
 
 
 def requested_help(posting) -> set[str]:

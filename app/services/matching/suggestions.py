@@ -14,6 +14,7 @@ Visibility is re-checked in the database through `visible_postings`: never the p
 municipality, drafts, archived postings or, for the public, officials-only postings.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,8 +28,9 @@ from app.models.postings import PARTNER_TYPES
 from app.permissions import visible_postings
 from app.services.matching import needs
 from app.services.matching.capacity import People, offer_people, people_in_text
-from app.services.matching.text import TextQuery, posting_text, similar
+from app.services.matching.text import TextQuery, posting_text, self_similarity, similar
 from app.services.search.query import audience_for
+from app.timestamps import now_jst
 
 # Weights of the parts of a score (text similarity is 0 … 1 before weighting).
 W = {
@@ -41,6 +43,7 @@ W = {
     "category": 0.05,  # per shared theme, up to two
     "coverage_miss": -0.3,  # a disaster offer that does not reach the requester's region
     "help": 0.15,  # the offer gives (one of) the kinds of help asked for
+    "help_miss": -0.2,
     "capacity": 0.1,  # enough room for the people to move
     "job": 0.15,
     "job_miss": -0.1,
@@ -68,7 +71,7 @@ TARGETS: dict[str, list[Target]] = {
         Target("disaster_offer", 0.1),
     ],
     "staff_exchange": [Target("staff_exchange", 0.15), Target("partnership_request", 0.0)],
-    "disaster_offer": [Target("partnership_request", 0.1), Target("staff_exchange", -0.05)],
+    "disaster_offer": [Target("partnership_request", 0.1), Target("staff_exchange", 0.05)],
     "case_study": [Target("partnership_request", 0.05)],
 }
 
@@ -137,12 +140,14 @@ def _job_text(posting: Posting) -> str:
         return posting.work_field
     if posting.kind == "partnership_request":
         return " ".join([posting.title, posting.sought])
+    if posting.kind == "disaster_offer":
+        return " ".join([posting.title, posting.capacity])
     return ""
 
 
-def suggest(posting: Posting, user, limit: int = 5) -> list[Suggestion]:
+def suggest(posting: Posting, user, limit: int = 5, today: date | None = None) -> list[Suggestion]:
     """The best `limit` suggestions for the posting, as seen by `user` (TextUnavailable if the
-    search index cannot be read)."""
+    search index cannot be read). `today` decides deadlines and validity (default: today)."""
     if not suggestible(posting):
         return []
     limit = max(1, min(limit, MAX_SUGGESTIONS))
@@ -163,7 +168,7 @@ def suggest(posting: Posting, user, limit: int = 5) -> list[Suggestion]:
         for posting_id, score in found.items():
             scores[posting_id] = score
             base[posting_id] = target.base
-    norm = _self_score(posting, text, audience, own_kind_scores) or max(scores.values(), default=1.0)
+    norm = self_similarity(posting, text, audience, own_kind_scores) or max(scores.values(), default=1.0)
     scores.pop(posting.id, None)
     if not scores:
         return []
@@ -174,35 +179,41 @@ def suggest(posting: Posting, user, limit: int = 5) -> list[Suggestion]:
         .options(selectinload(Posting.municipality), selectinload(Posting.partners),
                  selectinload(Posting.categories), selectinload(Posting.tags))
     ).all()
-    today = date.today()
+    today = today or now_jst().date()
     ranked = []
     for candidate in candidates:
-        if not _eligible(source, candidate, today):
-            continue
-        result = _Score(W["text"] * min(1.0, scores[candidate.id] / norm) + base[candidate.id])
-        _compare(source, candidate, result)
-        reasons = result.ordered_reasons() or [_fallback_reason(candidate)]
-        ranked.append(Suggestion(candidate, result.value, reasons))
+        suggestion = _rate(source, candidate, min(1.0, scores[candidate.id] / norm), base[candidate.id], today)
+        if suggestion is not None:
+            ranked.append(suggestion)
     return _spread(ranked)[:limit]
+
+
+def rate(posting: Posting, candidate: Posting, similarity: float) -> Suggestion | None:
+    """How well `candidate` answers `posting`, given their text similarity (0 … 1); None when
+    it is not a candidate at all (wrong kind, expired, closed, own municipality …)."""
+    if candidate.municipality_id == posting.municipality_id or candidate.status != "published":
+        return None
+    source = _Source(posting)
+    target = next((t for t in TARGETS.get(posting.kind, []) if t.kind == candidate.kind), None)
+    if target is None or not _wanted(source, target):
+        return None
+    return _rate(source, candidate, similarity, target.base, now_jst().date())
+
+
+def _rate(source, candidate, similarity: float, base: float, today: date) -> Suggestion | None:
+    if not _eligible(source, candidate, today):
+        return None
+    result = _Score(W["text"] * similarity + base)
+    _compare(source, candidate, result)
+    return Suggestion(candidate, result.value, result.ordered_reasons() or [_fallback_reason(candidate)])
 
 
 def _wanted(source: _Source, target: Target) -> bool:
     if target.kind == "disaster_offer":
-        return source.disaster
+        return source.disaster and bool(source.help)  # a request that asks for some kind of help
     if source.kind == "disaster_offer" and target.kind == "staff_exchange":
         return "staff" in source.help
     return True
-
-
-def _self_score(posting, text, audience, own_kind_scores) -> float | None:
-    """The posting's similarity to itself (None when it is not in the index, e.g. a draft)."""
-    if own_kind_scores is None or posting.id not in own_kind_scores:
-        own_kind_scores = similar(text, TextQuery(
-            kind=posting.kind, audience=audience, municipality_code=posting.municipality.code,
-            per_page=10,
-        )) if posting.status == "published" else {}
-    score = own_kind_scores.get(posting.id)
-    return score if score and score > 0 else None
 
 
 def _eligible(source: _Source, candidate: Posting, today: date) -> bool:
@@ -215,6 +226,10 @@ def _eligible(source: _Source, candidate: Posting, today: date) -> bool:
         return False
     if source.kind == "staff_exchange" and candidate.kind == "staff_exchange":
         return candidate.direction != source.posting.direction
+    if candidate.kind == "staff_exchange" and ("staff" in source.help or source.kind == "disaster_offer"):
+        # Who asks for (or offers) staff is answered by the other direction only.
+        wanted = "accept" if source.kind == "disaster_offer" else "dispatch"
+        return candidate.direction == wanted
     return True
 
 
@@ -296,7 +311,11 @@ def _disaster_fit(request, asked: set[str], needed: People | None, offer, score:
     given = set(offer.offer_types or []) & asked
     if given:
         score.add(W["help"], f"協力の種類: {needs.help_labels(given)}", priority=1)
-    if {"evacuees", "evacuation_site"} & set(offer.offer_types or []):
+    else:
+        score.add(W["help_miss"])  # the offer does not give what the request asks for
+    # Room for people matters when people are to move: asked for, or a number is known.
+    housing = {"evacuees", "evacuation_site"}
+    if housing & set(offer.offer_types or []) and (housing & asked or needed is not None):
         room = offer_people(offer)
         if room is not None:
             score.add(W["capacity"] if needed is None or room.count >= needed.count else 0.0,
@@ -334,19 +353,32 @@ def _staff_fit(source: _Source, candidate: Posting, score: _Score) -> None:
         theirs, verb = needs.jobs(candidate.work_field), "派遣可" if candidate.direction == "dispatch" else "受入可"
     else:  # a request that asks for staff
         theirs, verb = needs.jobs(_job_text(candidate)), "応援を募集"
-    ours = source.jobs if source.kind != "disaster_offer" else ["防災"]
+    ours = source.jobs
     shared = [j for j in ours if j in theirs]
     if shared:
         score.add(W["job"], f"同じ職種で{verb}: {shared[0]}", priority=1)
     elif ours and theirs:
         score.add(W["job_miss"])
+    if source.kind == "disaster_offer" and candidate.kind == "staff_exchange" and needs.is_recovery(candidate):
+        score.add(W["help"], "被災地で応援職員を受入れ", priority=1)
     if source.kind == "staff_exchange" and candidate.kind == "staff_exchange":
         mine, other = source.posting, candidate
+        if not mine.municipality.is_special_ward and not other.municipality.is_special_ward and (
+                _ward_bound(mine) or _ward_bound(other)):
+            score.add(W["same_side"])  # e.g. two towns that each look to the special wards
         alike = (min(mine.headcount, other.headcount) / max(mine.headcount, other.headcount, 1)
                  + min(mine.duration_months, other.duration_months)
                  / max(mine.duration_months, other.duration_months, 1)) / 2
         score.add(W["size"] * alike, f"{other.headcount}人・{other.duration_months}か月"
                   f"（こちらは {mine.headcount}人・{mine.duration_months}か月）", priority=2)
+
+
+_TO_WARDS = re.compile(r"特別区|区の|区へ|区に|区で")
+
+
+def _ward_bound(exchange) -> bool:
+    """A municipality's staff exchange that names the special wards as the other side."""
+    return bool(_TO_WARDS.search(" ".join([exchange.title, exchange.summary, exchange.work_field])))
 
 
 def _fallback_reason(candidate: Posting) -> str:

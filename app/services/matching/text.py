@@ -74,3 +74,15 @@ _SPLIT = re.compile(r"[\s、。，,・「」『』（）()【】―ー〜~：:�
 def _fallback_words(text: str) -> str:
     words = [w for w in _SPLIT.split(text) if 2 <= len(w) <= 12]
     return " OR ".join(list(dict.fromkeys(words))[:16])
+
+
+def self_similarity(posting, text: str, audience: str, known: dict[int, float] | None = None) -> float | None:
+    """The posting's similarity to itself (None when it is not in the index, e.g. a draft).
+    `known`: scores already fetched for the posting's own kind, which often contain it."""
+    if known is None or posting.id not in known:
+        if posting.status != "published":
+            return None
+        known = similar(text, TextQuery(kind=posting.kind, audience=audience,
+                                        municipality_code=posting.municipality.code, per_page=10))
+    score = known.get(posting.id)
+    return score if score and score > 0 else None

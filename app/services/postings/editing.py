@@ -175,7 +175,9 @@ def create_posting(data: PostingInput, actor) -> Posting:
     posting.created_by_id = getattr(actor, "id", None)
     apply_input(posting, data)
     db.session.add(posting)
-    return _commit_and_index(posting)
+    _commit_and_index(posting)
+    _announce(posting, was_published=False)
+    return posting
 
 
 def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
@@ -184,8 +186,19 @@ def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
         and permissions.can_create_posting_for(actor, data.municipality.id)
     ):
         raise permissions.Forbidden
+    was_published = posting.status == "published"
     apply_input(posting, data)
-    return _commit_and_index(posting)
+    _commit_and_index(posting)
+    _announce(posting, was_published)
+    return posting
+
+
+def _announce(posting: Posting, was_published: bool) -> None:
+    """A posting published just now may fit others' open requests: tell their officers."""
+    if posting.status == "published" and not was_published:
+        from app.services.matching import notices
+
+        notices.notify_fits([posting.id])
 
 
 def archive_posting(posting: Posting, actor) -> Posting:

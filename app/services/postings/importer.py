@@ -32,6 +32,7 @@ from app.models.postings import (
     STATUSES,
     VISIBILITIES,
 )
+from app.services.matching.notices import is_new, notify_fits
 from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
 from app.services.search import indexing
 from app.timestamps import jst_midnight
@@ -62,6 +63,7 @@ class ImportReport:
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     pending_index: int = 0
+    published: list[int] = field(default_factory=list)  # ids of new postings published now
 
     @property
     def imported(self) -> int:
@@ -289,7 +291,7 @@ def import_records(
         try:
             data = parse_record(record, lookups)
             with db.session.begin_nested():
-                created = _save(data)
+                created, newly_published = _save(data)
         except InvalidLine as exc:
             report.errors.append((number, str(exc)))
             continue
@@ -300,15 +302,19 @@ def import_records(
             report.created += 1
         else:
             report.updated += 1
+        if newly_published:
+            report.published.append(newly_published)
         if report.imported % batch_size == 0:
             db.session.commit()
     db.session.commit()
     report.pending_index = indexing.sync()
+    if report.published and not report.pending_index:
+        notify_fits(report.published)
     return report
 
 
-def _save(data: PostingInput) -> bool:
-    """Insert or update (by external_id) one posting; True when it was created."""
+def _save(data: PostingInput) -> tuple[bool, int | None]:
+    """Insert or update (by external_id) one posting; (created?, its id if it was published now)."""
     posting = None
     if data.external_id:
         posting = db.session.scalar(select(Posting).where(Posting.external_id == data.external_id))
@@ -316,13 +322,15 @@ def _save(data: PostingInput) -> bool:
         if posting is not None and posting.kind != data.kind:
             raise InvalidLine(f"external_id {data.external_id!r} は別の種類（{KINDS[posting.kind]}）で登録済みです")
     created = posting is None
+    was_published = not created and posting.status == "published"
     if created:
         posting = POSTING_CLASSES[data.kind]()
         db.session.add(posting)
     apply_input(posting, data)
     db.session.flush()
     indexing.queue(posting.id)
-    return created
+    announce = posting.status == "published" and not was_published and is_new(posting)
+    return created, posting.id if announce else None
 
 
 def own_external_id(posting: Posting) -> str:

@@ -1,0 +1,164 @@
+"""Which disaster offers fit a disaster: affected prefectures, the kinds of help needed and the
+people to move. Used by the disaster page, the API (also for planning, without a declaration)
+and the search page while a declaration is active.
+
+An offer fits when it is published and valid, gives at least one kind of help needed, covers a
+region of the affected prefectures (or the whole country), and comes from outside the affected
+prefectures (a municipality that is itself hit cannot be counted on). Best first: the share of
+the needs it meets, room for the people to move, existing ties with the affected area, nearness,
+then the search engine's text similarity with the disaster's description.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import DisasterOffer, Municipality, PartnershipRequest, Posting
+from app.models.geo import NATIONWIDE, PREFECTURES, covers, region_for_prefecture
+from app.models.postings import OFFER_TYPES
+from app.permissions import visible_postings
+from app.services.matching import needs
+from app.services.matching.capacity import People, offer_people
+from app.services.matching.suggestions import Suggestion, capacity_reason
+from app.services.matching.text import TextQuery, TextUnavailable, similar
+from app.services.search.query import audience_for
+from app.timestamps import now_jst
+
+HOUSING = {"evacuees", "evacuation_site"}
+MAX_PEOPLE = 1_000_000  # more than this is not a number of people to move
+W = {
+    "help": 0.6,  # the offer meets a need
+    "more_help": 0.3,  # … and all the others (in proportion)
+    "capacity": 0.6,  # times the share of the people it can take in
+    "capacity_unknown": 0.1,  # it houses people, but says not how many
+    "ties": 0.15,
+    "near": 0.1,
+    "text": 0.3,
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    prefectures: tuple[str, ...]
+    needs: tuple[str, ...]
+    people: int | None = None
+    name: str = ""
+
+    def __post_init__(self):
+        if not self.prefectures or any(p not in PREFECTURES for p in self.prefectures):
+            raise ValueError("unknown prefecture")
+        if not self.needs or any(n not in OFFER_TYPES for n in self.needs):
+            raise ValueError("unknown need")
+        if self.people is not None and not 0 < self.people <= MAX_PEOPLE:
+            raise ValueError("people out of range")
+
+    @property
+    def regions(self) -> set[str]:
+        return {region_for_prefecture(p) for p in self.prefectures}
+
+    def text(self) -> str:
+        """The disaster in words, for the engine's similarity."""
+        helps = " ".join(OFFER_TYPES[n] for n in self.needs)
+        return f"{self.name} {' '.join(self.prefectures)} {helps} 被災地 支援"
+
+
+@dataclass
+class _Score:
+    value: float = 0.0
+    reasons: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, weight: float, reason: str | None, priority: int) -> None:
+        self.value += weight
+        if reason:
+            self.reasons.append((priority, reason))
+
+
+def fitting_offers(scenario: Scenario, user, limit: int | None = None, today: date | None = None
+                   ) -> list[Suggestion]:
+    """The offers that fit the scenario, best first, with reasons."""
+    today = today or now_jst().date()
+    stmt = (
+        visible_postings(user)
+        .with_only_columns(DisasterOffer)
+        .where(Posting.kind == "disaster_offer", Posting.status == "published",
+               or_(DisasterOffer.valid_until.is_(None), DisasterOffer.valid_until >= today),
+               Posting.municipality_id.in_(
+                   select(Municipality.id).where(Municipality.prefecture.not_in(scenario.prefectures))))
+        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
+                 selectinload(Posting.tags), selectinload(Posting.officer))
+    )
+    offers = [o for o in db.session.scalars(stmt) if _fits(o, scenario)]
+    if not offers:
+        return []
+    text = _text_scores(scenario, user)
+    ranked = [_rate(offer, scenario, text.get(offer.id, 0.0)) for offer in offers]
+    ranked.sort(key=lambda s: (-s.score, s.posting.id))
+    return ranked[:limit] if limit else ranked
+
+
+def _fits(offer: DisasterOffer, scenario: Scenario) -> bool:
+    if not set(offer.offer_types or []) & set(scenario.needs):
+        return False
+    return any(covers(offer.regions_covered, region) for region in scenario.regions)
+
+
+def _text_scores(scenario: Scenario, user) -> dict[int, float]:
+    """Similarity with the disaster's description, 0 … 1 (0 for all if the index is down)."""
+    try:
+        found = similar(scenario.text(), TextQuery(kind="disaster_offer", audience=audience_for(user)))
+    except TextUnavailable:
+        return {}
+    top = max(found.values(), default=0.0)
+    return {pid: score / top for pid, score in found.items()} if top > 0 else {}
+
+
+def _rate(offer: DisasterOffer, scenario: Scenario, text: float) -> Suggestion:
+    score = _Score()
+    given = [n for n in scenario.needs if n in (offer.offer_types or [])]
+    # Meeting one need is what counts; meeting more of them adds a little.
+    score.add(W["help"] + W["more_help"] * (len(given) - 1) / max(1, len(scenario.needs) - 1),
+              f"協力の種類: {needs.help_labels(given)}", priority=1)
+    if HOUSING & set(scenario.needs) and HOUSING & set(offer.offer_types or []):
+        room = offer_people(offer)
+        needed = People(scenario.people, approximate=False, from_text=False) if scenario.people else None
+        if room is None:
+            score.add(W["capacity_unknown"], None, priority=2)
+        else:
+            share = min(1.0, room.count / needed.count) if needed else 1.0
+            score.add(W["capacity"] * share, capacity_reason(room, needed), priority=2)
+    coverage = offer.regions_covered or []
+    if not coverage or NATIONWIDE in coverage:
+        score.add(0.0, "対象地域: 全国", priority=3)
+    else:
+        reached = [r for r in sorted(scenario.regions) if r in coverage]
+        score.add(0.0, f"対象地域: {'・'.join(reached)}を含む", priority=3)
+    ties = [m for m in offer.partners if m.prefecture in scenario.prefectures]
+    if ties:
+        score.add(W["ties"], f"被災地に交流先: {'・'.join(m.name for m in ties[:3])}", priority=4)
+    home = offer.municipality
+    if home.region in scenario.regions:
+        score.add(W["near"], f"近隣（被災地域外）: {home.prefecture}", priority=5)
+    else:
+        score.add(0.0, f"被災地域外: {home.prefecture}", priority=5)
+    score.add(W["text"] * text, None, priority=9)
+    reasons = [text for _, text in sorted(score.reasons, key=lambda r: r[0])]
+    return Suggestion(offer, score.value, reasons)
+
+
+def affected_requests(scenario: Scenario, user) -> list[PartnershipRequest]:
+    """Open, disaster-related requests of municipalities in the affected prefectures."""
+    stmt = (
+        visible_postings(user)
+        .with_only_columns(PartnershipRequest)
+        .where(Posting.kind == "partnership_request", Posting.status == "published",
+               PartnershipRequest.request_status == "open",
+               Posting.municipality_id.in_(
+                   select(Municipality.id).where(Municipality.prefecture.in_(scenario.prefectures))))
+        .options(selectinload(Posting.municipality), selectinload(Posting.categories),
+                 selectinload(Posting.tags), selectinload(Posting.officer))
+        .order_by(Posting.published_at.desc())
+    )
+    return [r for r in db.session.scalars(stmt) if needs.is_disaster_related(r)]
