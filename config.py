@@ -54,6 +54,15 @@ class Config:
     SIGNUP_TOKEN_MAX_AGE = _env_int("SIGNUP_TOKEN_MAX_AGE", 48 * 3600)  # verify sign-up / new address
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)  # password reset
 
+    # Digests (follows and the notice digest) go out from this hour, Japan time; weekly ones
+    # from that hour on this weekday (0 = Monday).
+    DIGEST_HOUR_JST = _env_int("DIGEST_HOUR_JST", 8)
+    DIGEST_WEEKDAY = _env_int("DIGEST_WEEKDAY", 0)
+    # Seconds between the worker's follow-digest passes (immediate mail waits at most this long).
+    FOLLOW_DIGEST_EVERY = _env_int("FOLLOW_DIGEST_EVERY", 60)
+    # mailto: of List-Unsubscribe in digests; "" = unsubscribe@<MAIL_DEFAULT_SENDER's domain>.
+    MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", "")
+
     # Contact routing: a thread unanswered this many working days is escalated to the desk.
     ESCALATION_WORKING_DAYS = _env_int("ESCALATION_WORKING_DAYS", 3)
 

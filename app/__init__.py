@@ -111,12 +111,14 @@ def register_blueprints(app: Flask) -> None:
     from app.board import bp as board_bp
     from app.contact import bp as contact_bp
     from app.events import bp as events_bp
+    from app.follow import bp as follow_bp
     from app.matching import bp as matching_bp
     from app.opendata import bp as opendata_bp
     from app.postings import bp as postings_bp
     from app.public import bp as public_bp
     from app.search import bp as search_bp
     from app.staff import bp as staff_bp
+    from app.stats import bp as stats_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -127,9 +129,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(follow_bp, url_prefix="/follows")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")
     app.register_blueprint(board_bp, url_prefix="/board")
+    app.register_blueprint(stats_bp, url_prefix="/stats")
 
 
 def register_errorhandlers(app: Flask) -> None:

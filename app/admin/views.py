@@ -1,6 +1,6 @@
 """Administration: accounts and an overview of the platform's activity."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -13,7 +13,8 @@ from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, 
 from app.services.accounts import domains as domain_service
 from app.services.accounts import users as user_service
 from app.services.contact import reply_stats
-from app.services.mail import outbox
+from app.services.follow import digests as follow_digests
+from app.services.mail import jobs, outbox
 from app.services.search import indexing
 
 
@@ -41,6 +42,7 @@ def dashboard():
         pending_signups=db.session.scalar(
             permissions.pending_signups(current_user).with_only_columns(func.count(User.id))),
         domains=domain_service.count(),
+        follow_job=jobs.status(follow_digests.JOB_NAME, current_app.config["FOLLOW_DIGEST_EVERY"]),
     )
 
 

@@ -1,4 +1,4 @@
-"""`flask mail …`: the delivery worker, escalation, the daily digest and the dev SMTP sink."""
+"""`flask mail …`: the delivery worker, escalation, the digests (notices, follows) and the dev SMTP sink."""
 
 import time
 from pathlib import Path
@@ -20,6 +20,7 @@ mail_cli = AppGroup("mail", help="Contact mail: outbox delivery, escalation, dig
 def deliver(once: bool, interval: float, escalate_every: float):
     """Send pending outbox mail with retries and back-off (loops unless --once)."""
     from app.services.contact import escalation
+    from app.services.follow import digests as follow_digests
     from app.services.mail import digest, outbox
 
     if once:
@@ -28,10 +29,16 @@ def deliver(once: bool, interval: float, escalate_every: float):
         return
     click.echo(f"Mail worker: polling every {interval}s "
                f"(SMTP {current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']})")
-    last_housekeeping = 0.0
+    last_housekeeping = last_follows = 0.0
+    follow_every = float(current_app.config["FOLLOW_DIGEST_EVERY"])
     stopping = _stop_on_sigterm()
     while not stopping:
         try:
+            if time.monotonic() - last_follows >= follow_every:
+                last_follows = time.monotonic()
+                sent = sum(r.digests for r in follow_digests.run().values())
+                if sent:
+                    click.echo(f"{sent} follow digest(s) queued.")
             if time.monotonic() - last_housekeeping >= escalate_every:
                 last_housekeeping = time.monotonic()
                 escalated = escalation.escalate()
@@ -75,7 +82,7 @@ def _digest_hour() -> bool:
     """The loop sends the daily digest from 08:00 Japan time (each user at most once a day)."""
     from app.timestamps import now_jst
 
-    return now_jst().hour >= int(current_app.config.get("DIGEST_HOUR_JST", 8))
+    return now_jst().hour >= int(current_app.config["DIGEST_HOUR_JST"])
 
 
 @mail_cli.command("escalate")
@@ -94,6 +101,28 @@ def digest():
     from app.services.mail import digest
 
     click.echo(f"{digest.send_digests()} digest(s) queued.")
+
+
+@mail_cli.command("follow-digests")
+@click.option("--now", "now_text", default=None,
+              help="Run as if at this time (ISO 8601; UTC if it has no offset).")
+def follow_digests(now_text):
+    """Queue the due digests of follows and saved searches (the worker loop does this too)."""
+    from datetime import UTC, datetime
+
+    from app.services.follow import digests
+
+    now = None
+    if now_text:
+        now = datetime.fromisoformat(now_text)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+    reports = digests.run(now)
+    for frequency, report in reports.items():
+        click.echo(f"{frequency}: {report.digests} digest(s), {report.items} item(s)"
+                   + (f", {len(report.errors)} error(s)" if report.errors else ""))
+    if not reports:
+        click.echo("Nothing due.")
 
 
 @mail_cli.command("status")

@@ -5,6 +5,7 @@ from app.models.audit import AuditLog
 from app.models.board import BoardAnswer, BoardIndexQueue, BoardNotice, BoardReport, BoardTopic
 from app.models.domains import MunicipalityDomain
 from app.models.events import Event
+from app.models.follows import Digest, DigestItem, Follow, JobRun
 from app.models.geo import REGIONS, Municipality, region_for_prefecture
 from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
 from app.models.notices import Notice
@@ -34,9 +35,13 @@ __all__ = [
     "CaseStudy",
     "Category",
     "Desk",
+    "Digest",
+    "DigestItem",
     "DisasterOffer",
     "Event",
+    "Follow",
     "IndexQueue",
+    "JobRun",
     "Message",
     "Municipality",
     "MunicipalityDomain",

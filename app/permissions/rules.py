@@ -249,3 +249,13 @@ def can_read_notice(user, notice) -> bool:
         return True
     officer = getattr(user, "officer", None)
     return _is_official(user) and officer is not None and notice.officer_id == officer.id
+
+
+def can_follow(user) -> bool:
+    """Saved searches, follows and digests are for logged-in officials."""
+    return _is_official(user)
+
+
+def can_manage_follow(user, follow) -> bool:
+    """A follow (and its digests) belong to the one who made it, and nobody else."""
+    return _is_official(user) and follow.user_id == user.id

@@ -4,7 +4,19 @@ object rules in rules.py would refuse."""
 
 from sqlalchemy import Select, and_, false, or_, select, union
 
-from app.models import Block, BoardTopic, Desk, Event, Notice, Officer, Posting, Thread, User
+from app.models import (
+    Block,
+    BoardTopic,
+    Desk,
+    Digest,
+    Event,
+    Follow,
+    Notice,
+    Officer,
+    Posting,
+    Thread,
+    User,
+)
 from app.permissions.rules import (
     acting_municipality_id,
     can_moderate_board,
@@ -139,3 +151,16 @@ def pending_signups(user) -> Select:
     """Verified sign-ups waiting for the user's decision (unverified ones are not shown)."""
     return manageable_accounts(user).where(User.approval == "pending",
                                            User.email_verified_at.is_not(None))
+
+
+def own_follows(user) -> Select:
+    """The user's own saved searches and follows (nobody sees another's)."""
+    if not is_official(user):
+        return select(Follow).where(false())
+    return select(Follow).where(Follow.user_id == user.id)
+
+
+def own_digests(user) -> Select:
+    if not is_official(user):
+        return select(Digest).where(false())
+    return select(Digest).where(Digest.user_id == user.id)

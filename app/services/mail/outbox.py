@@ -39,13 +39,14 @@ def _domain() -> str:
 
 
 def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: User | None = None,
-            thread=None, secrets: list[str] | None = None, force_immediate: bool = False
-            ) -> OutboxMail | None:
+            thread=None, secrets: list[str] | None = None, force_immediate: bool = False,
+            headers: dict[str, str] | None = None) -> OutboxMail | None:
     """Add a mail to the session (the caller commits it with whatever caused it).
 
     A user's notify_mode decides: immediate, bundled into the daily digest, or not mailed
     (the platform inbox still has everything). `secrets` (private link tokens) are removed
-    from the stored body once the mail has been sent.
+    from the stored body once the mail has been sent. `headers` are added to the message as
+    they are (e.g. List-Unsubscribe).
     """
     mode = user.notify_mode if user is not None else "immediate"
     if (mode == "none" and not force_immediate) or not to_addr.strip():
@@ -57,7 +58,7 @@ def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: Us
         reason=single_line(reason)[:200],
         user_id=user.id if user is not None else None,
         digest=(mode == "digest" and not force_immediate),
-        extra={"secrets": secrets} if secrets else {},
+        extra={**({"secrets": secrets} if secrets else {}), **({"headers": headers} if headers else {})},
         attempts=0, next_attempt_at=utcnow(), last_error="",
     )
     if thread is not None:
@@ -120,6 +121,8 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     msg["Auto-Submitted"] = "auto-generated"
     if mail.reason:
         msg["X-Kakehashi-Reason"] = mail.reason
+    for name, value in ((mail.extra or {}).get("headers") or {}).items():
+        msg[name] = value
     msg.set_content(mail.body, charset="utf-8")
     return msg
 

@@ -1,0 +1,1 @@
+"""Saved searches and follows (follows), matching new postings (matching), digests (digests)."""

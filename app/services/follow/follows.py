@@ -1,0 +1,167 @@
+"""Saving searches and following things: create, describe, rename, pause, delete."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import permissions
+from app.extensions import db
+from app.models import Category, Follow, Municipality
+from app.models.base import utcnow
+from app.models.follows import FREQUENCIES, TARGETS
+from app.models.geo import PREFECTURES, REGIONS
+from app.models.postings import KINDS, REQUEST_STATUSES
+
+# Search filters a saved search keeps (status and year make no sense for new postings).
+from app.services.follow.matching import SEARCH_FILTER_NAMES as SEARCH_FILTERS
+
+FOLLOW_TARGETS = tuple(t for t in TARGETS if t != "search")
+MAX_FOLLOWS = 100
+
+
+class FollowError(ValueError):
+    """A follow that cannot be saved; the message says why (Japanese)."""
+
+
+def category_labels() -> dict[str, str]:
+    return dict(db.session.execute(select(Category.code, Category.label)).all())
+
+
+def value_label(name: str, value: str) -> str:
+    """How a filter value reads in lists and in 「なぜ届いたか」 lines."""
+    if name == "kind":
+        return KINDS.get(value, value)
+    if name == "category":
+        label = category_labels().get(value)
+        return f"{value} {label}" if label else value
+    if name == "request_status":
+        return REQUEST_STATUSES.get(value, value)
+    if name == "municipality":
+        muni = db.session.scalar(select(Municipality).where(Municipality.code == value))
+        return muni.display_name if muni else value
+    return value
+
+
+FILTER_LABELS = {"kind": "種類", "category": "カテゴリ", "prefecture": "都道府県", "region": "地域",
+                 "field": "分野", "request_status": "募集状況", "municipality": "自治体"}
+
+
+def describe(follow: Follow) -> str:
+    """What the follow matches, in words: 検索語「防災 東北」、種類: 連携の募集."""
+    parts = []
+    if follow.q:
+        parts.append(f"検索語「{follow.q}」")
+    for name, value in (follow.filters or {}).items():
+        parts.append(f"{FILTER_LABELS.get(name, name)}: {value_label(name, value)}")
+    return "、".join(parts) or "すべての新着"
+
+
+def _check_value(name: str, value: str) -> str:
+    value = (value or "").strip()
+    allowed = {
+        "kind": KINDS, "category": category_labels(), "prefecture": PREFECTURES, "region": REGIONS,
+        "request_status": REQUEST_STATUSES,
+    }
+    if name == "municipality":
+        value = value.zfill(6) if value.isdigit() else value
+        if db.session.scalar(select(Municipality.id).where(Municipality.code == value)) is None:
+            raise FollowError(_("団体コード「%(v)s」の自治体はありません。", v=value))
+    elif name == "field":
+        if not value or len(value) > 40:
+            raise FollowError(_("分野は40文字以内で指定してください。"))
+    elif value not in allowed.get(name, ()):
+        raise FollowError(_("%(name)sの指定「%(v)s」は使えません。", name=FILTER_LABELS.get(name, name), v=value))
+    return value
+
+
+def _check_room(user) -> None:
+    permissions.require(permissions.can_follow(user), _("フォローするにはログインしてください。"))
+    count = len(db.session.scalars(permissions.own_follows(user).with_only_columns(Follow.id)).all())
+    if count >= MAX_FOLLOWS:
+        raise FollowError(_("保存できるのは%(n)s件までです。使っていないものを削除してください。", n=MAX_FOLLOWS))
+
+
+def save_search(user, q: str, filters: dict[str, str], name: str = "") -> Follow:
+    _check_room(user)
+    q = " ".join((q or "").split())
+    if len(q) > 200:
+        raise FollowError(_("検索語は200文字以内で指定してください。"))
+    clean = {k: _check_value(k, v) for k, v in filters.items() if k in SEARCH_FILTERS and v}
+    if not q and not clean:
+        raise FollowError(_("検索語か絞り込みを指定してから保存してください。"))
+    follow = Follow(user_id=user.id, target="search", q=q, filters=clean, frequency="daily")
+    follow.name = (name.strip() or _default_name(follow))[:100]
+    db.session.add(follow)
+    db.session.commit()
+    return follow
+
+
+def follow_value(user, target: str, value: str) -> Follow:
+    """Follow a category, region, prefecture, municipality or kind (once: again returns it)."""
+    _check_room(user)
+    if target not in FOLLOW_TARGETS:
+        raise FollowError(_("フォローできる対象ではありません。"))
+    value = _check_value(target, value)
+    for existing in db.session.scalars(permissions.own_follows(user).where(Follow.target == target)):
+        if (existing.filters or {}).get(target) == value:
+            return existing
+    follow = Follow(user_id=user.id, target=target, q="", filters={target: value}, frequency="daily")
+    follow.name = _default_name(follow)[:100]
+    db.session.add(follow)
+    db.session.commit()
+    return follow
+
+
+def _default_name(follow: Follow) -> str:
+    if follow.is_search:
+        extra = [value_label(k, v) for k, v in (follow.filters or {}).items()]
+        return " ".join([follow.q, *(f"［{e}］" for e in extra)]).strip()
+    ((name, value),) = follow.filters.items()
+    return value_label(name, value)
+
+
+def update(user, follow: Follow, *, name: str | None = None, frequency: str | None = None,
+           paused: bool | None = None) -> Follow:
+    permissions.require(permissions.can_manage_follow(user, follow), hide=True)
+    if name is not None:
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise FollowError(_("名前は1〜100文字で付けてください。"))
+        follow.name = name
+    if frequency is not None:
+        if frequency not in FREQUENCIES:
+            raise FollowError(_("お知らせの頻度を選んでください。"))
+        follow.frequency = frequency
+    if paused is not None and paused != follow.paused:
+        follow.paused = paused
+        follow.paused_at = utcnow() if paused else None
+    db.session.commit()
+    return follow
+
+
+def delete(user, follow: Follow) -> None:
+    permissions.require(permissions.can_manage_follow(user, follow), hide=True)
+    db.session.delete(follow)
+    db.session.commit()
+
+
+def pause_all(user_id: int, follow_ids: list[int]) -> list[Follow]:
+    """One-click unsubscribe (signed link, no login): pause these follows of this user."""
+    follows = db.session.scalars(
+        select(Follow).where(Follow.user_id == user_id, Follow.id.in_(follow_ids))
+    ).all()
+    now = utcnow()
+    for follow in follows:
+        if not follow.paused:
+            follow.paused, follow.paused_at = True, now
+    db.session.commit()
+    return list(follows)
+
+
+def resume_all(user_id: int, follow_ids: list[int]) -> list[Follow]:
+    follows = db.session.scalars(
+        select(Follow).where(Follow.user_id == user_id, Follow.id.in_(follow_ids))
+    ).all()
+    for follow in follows:
+        follow.paused, follow.paused_at = False, None
+    db.session.commit()
+    return list(follows)
