@@ -13,7 +13,7 @@ from app.follow.forms import AddFollowForm, ConfirmForm, FollowEditForm
 from app.models import Category, Digest, Follow
 from app.models.base import utcnow
 from app.public.feeds import _atom_time
-from app.public.helpers import safe_next
+from app.security import safe_next
 from app.services.follow import digests, follows, matching, tokens
 from app.services.follow.feed import feed_entries
 
