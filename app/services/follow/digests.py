@@ -272,7 +272,7 @@ def run_pass(frequency: str, now: datetime) -> PassReport:
 def run(now: datetime | None = None) -> dict[str, PassReport]:
     """Every due pass; recorded in job_runs (admins see when it last ran and what it sent)."""
     now = now or utcnow()
-    with jobs.recorded(JOB_NAME, now) as record:
+    with jobs.recorded(JOB_NAME) as record:
         reports = {f: run_pass(f, now) for f in PASSES if is_due(f, now)}
         record.sent = sum(r.digests for r in reports.values())
         errors = [e for r in reports.values() for e in r.errors]
