@@ -1,7 +1,7 @@
 """follows, digests, job runs
 
-Revision ID: 0006_follows
-Revises: 0005_signup
+Revision ID: 0007_follows
+Revises: 0006_match_notices
 Create Date: 2026-12-01 20:19:12.221394
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_follows'
-down_revision = '0005_signup'
+revision = '0007_follows'
+down_revision = '0006_match_notices'
 branch_labels = None
 depends_on = None
 
