@@ -1,26 +1,16 @@
-"""SearchEngine: the only entry point the app uses.
-
-Directory layout under index_dir:
-  CURRENT      name of the live generation directory (replaced atomically by rebuild())
-  write.lock   fcntl lock that serialises every writer, across processes
-  ix-<hex>/    generation directories (the live one and the previous one are kept)
+"""SearchEngine: the only entry point the app uses. Queries, ranking, facets and snippets are
+the same for every backend; a backend (whoosh_backend.WhooshIndex, postgres_backend.
+PostgresIndex) stores the documents and answers posting lists as bitmasks (see view.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import shutil
-import threading
-import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from .analysis import WordTokenizer, bigrams, normalize, related_table
 from .errors import IndexWriteError
 from .facets import facet_counts
-from .locking import LockTimeout, file_lock
 from .plan import READING, RELATED, SYNONYM, similar_groups
 from .plan import build as build_plan
 from .query import FACET_NAMES, Hit, SearchQuery, SearchResult, parse
@@ -34,160 +24,64 @@ from .schema import (
     prepare,
 )
 from .snippets import make_snippet
-from .whoosh_backend import WhooshStore
 
 log = logging.getLogger(__name__)
 
-POINTER = "CURRENT"
-LOCK_FILE = "write.lock"
 MAX_PER_PAGE = 100
 MIN_STRICT = 20  # a first page
 
 
 class SearchEngine:
-    def __init__(self, index_dir, *, tokenizer: str = "sudachi", lock_timeout: float = 10.0):
-        self.root = Path(index_dir)
-        self.tokenizer = tokenizer
-        self.lock_timeout = lock_timeout
+    """Search over one index. `SearchEngine(index_dir)` is the embedded Whoosh index in a
+    directory; `SearchEngine(backend=PostgresIndex(...))` keeps the index in PostgreSQL, shared
+    by every web host. Both answer the same queries with the same ranking."""
+
+    def __init__(self, index_dir=None, *, tokenizer: str = "sudachi", lock_timeout: float = 10.0,
+                 backend=None):
         self._words = WordTokenizer(tokenizer)
-        self._store: WhooshStore | None = None
-        self._pointer_key = None
-        self._open_lock = threading.Lock()
+        if backend is None:
+            from .whoosh_backend import WhooshIndex
+
+            backend = WhooshIndex(index_dir, tokenizer=tokenizer, lock_timeout=lock_timeout)
+        self.backend = backend
         # Fewer postings than this with every word of a query: partial matches follow them.
         self.min_strict = MIN_STRICT
-        self.root.mkdir(parents=True, exist_ok=True)
-        if not (self.root / POINTER).exists():
-            with contextlib.suppress(IndexWriteError), self._write_lock():
-                if not (self.root / POINTER).exists():
-                    self._swap_in(self._new_generation())
 
-    # -- directories and locking -------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _write_lock(self, timeout: float | None = None):
-        timeout = self.lock_timeout if timeout is None else timeout
-        held = contextlib.ExitStack()
-        try:
-            # file_lock also recreates the folder if it was removed since __init__.
-            held.enter_context(file_lock(self.root / LOCK_FILE, timeout))
-        except LockTimeout:
-            raise IndexWriteError(f"index is locked by another writer (waited {timeout:.1f}s)") from None
-        except OSError as e:
-            raise IndexWriteError(f"cannot open index lock: {e}") from e
-        with held:
-            yield
-
-    def _new_generation(self) -> Path:
-        path = self.root / f"ix-{time.time_ns():x}-{os.getpid()}"
-        path.mkdir()
-        WhooshStore.create(path, self.tokenizer)
-        return path
-
-    def _swap_in(self, path: Path) -> None:
-        tmp = self.root / f"{POINTER}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(path.name)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.root / POINTER)  # atomic: readers see the old or the new name
-
-    def _live_path(self) -> Path:
-        name = (self.root / POINTER).read_text(encoding="utf-8").strip()
-        if not name or "/" in name or name.startswith("."):
-            raise OSError(f"bad index pointer {name!r}")
-        return self.root / name
-
-    def _previous_generation(self) -> Path | None:
-        """The live directory, or None when there is none or the pointer is unreadable (a
-        rebuild replaces a garbled pointer rather than failing on it)."""
-        try:
-            return self._live_path()
-        except (OSError, ValueError) as e:  # missing, unreadable, garbled (UnicodeDecodeError)
-            if (self.root / POINTER).exists():
-                log.warning("index pointer at %s unreadable, replacing it: %r", self.root, e)
-            return None
-
-    def _reader_store(self) -> WhooshStore:
-        """Cached store for reading; reopened when rebuild() swapped the pointer."""
-        st = os.stat(self.root / POINTER)
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        with self._open_lock:
-            # The pointer's stat can repeat after the directory was removed and recreated
-            # (inode reuse, coarse timestamps): a vanished store directory also reopens.
-            if self._store is None or key != self._pointer_key or not os.path.isdir(self._store.path):
-                path = self._live_path()
-                if self._store is None or self._store.path != str(path):
-                    self._store = WhooshStore(str(path), self.tokenizer)
-                self._pointer_key = key
-            return self._store
+    @property
+    def transactional(self) -> bool:
+        """Writes join the caller's database transaction (upsert/delete take `connection`)."""
+        return getattr(self.backend, "transactional", False)
 
     # -- writes ------------------------------------------------------------------------
 
-    def _write(self, upserts: list[dict], deletes: list[int]) -> None:
-        with self._write_lock():
-            try:
-                if not (self.root / POINTER).exists():
-                    # The index directory was removed after this engine was created: start an
-                    # empty index, as __init__ does (healthy() is True, doc_count() tells).
-                    self._swap_in(self._new_generation())
-                store = WhooshStore(str(self._live_path()), self.tokenizer)
-                store.write(upserts, deletes, timeout=self.lock_timeout)
-            except Exception as e:  # Whoosh LockError, OSError, corrupt index…
-                raise IndexWriteError(f"index write failed: {e!r}") from e
-
-    def upsert(self, docs: Iterable[dict]) -> None:
-        """Add or replace documents by doc["id"]."""
+    def upsert(self, docs: Iterable[dict], *, connection=None) -> None:
+        """Add or replace documents by doc["id"]. `connection`: the caller's open database
+        transaction, for a transactional backend (the write commits with it)."""
         try:
             prepared = [prepare(d) for d in docs]
         except (KeyError, TypeError, ValueError) as e:
             raise IndexWriteError(f"bad document: {e!r}") from e
         if prepared:
-            self._write(prepared, [])
+            self.backend.write(prepared, [], connection=connection)
 
-    def delete(self, ids: Iterable[int]) -> None:
+    def delete(self, ids: Iterable[int], *, connection=None) -> None:
         ids = [int(i) for i in ids]
         if ids:
-            self._write([], ids)
+            self.backend.write([], ids, connection=connection)
 
     def rebuild(self, docs: Iterable[dict], *, procs: int = 1) -> int:
-        """Index `docs` into a new directory and swap it in; searches keep using the old one
-        until the swap. Other writers wait (and may time out with IndexWriteError) meanwhile."""
-        with self._write_lock():
-            path = None
-            try:
-                path = self._new_generation()
-                count = WhooshStore(str(path), self.tokenizer).bulk_load(
-                    (prepare(d) for d in docs), procs=procs
-                )
-                previous = self._previous_generation()
-                self._swap_in(path)
-            except Exception as e:
-                if path is not None:
-                    shutil.rmtree(path, ignore_errors=True)
-                raise IndexWriteError(f"rebuild failed: {e!r}") from e
-        self._cleanup(keep={path.name, previous.name if previous else ""})
-        return count
-
-    def _cleanup(self, keep: set[str]) -> None:
-        # The previous generation stays for readers in other processes that have not yet
-        # noticed the swap; anything older goes.
-        for p in self.root.glob("ix-*"):
-            if p.name not in keep and p.is_dir():
-                shutil.rmtree(p, ignore_errors=True)
+        """Index `docs` anew and swap the result in; searches keep answering from the old
+        index until the swap. Other writers wait (and may time out with IndexWriteError)."""
+        return self.backend.rebuild((prepare(d) for d in docs), procs=procs)
 
     # -- reads -------------------------------------------------------------------------
 
     def healthy(self) -> bool:
-        try:
-            WhooshStore(str(self._live_path()), self.tokenizer).check()
-            return True
-        except Exception as e:
-            log.warning("search index at %s is unhealthy: %r", self.root, e)
-            return False
+        return self.backend.healthy()
 
     def doc_count(self) -> int:
         try:
-            return self._reader_store().view().searcher.doc_count()
+            return self.backend.reader().view().live.bit_count()
         except Exception as e:
             log.warning("search index unreadable: %r", e)
             return 0
@@ -197,7 +91,7 @@ class SearchEngine:
         first searches of a fresh worker do not pay for them. Safe to call at any time."""
         try:
             build_plan(parse("準備"), self._words)  # loads the tokenizer dictionaries
-            view = self._reader_store().view()
+            view = self.backend.reader().view()
             view.facet_values()
             view.newest(view.live, 1, view.live.bit_count())
         except Exception as e:
@@ -243,7 +137,7 @@ class SearchEngine:
         page = max(1, int(query.page or 1))
         per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
         try:
-            store = self._reader_store()
+            store = self.backend.reader()
             view = store.view()
         except Exception as e:
             log.exception("search index unreadable, returning no results: %r", e)
@@ -317,7 +211,7 @@ class SearchEngine:
         page = max(1, int(query.page or 1))
         per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
         try:
-            store = self._reader_store()
+            store = self.backend.reader()
             view = store.view()
         except Exception as e:
             log.exception("search index unreadable, returning no results: %r", e)
@@ -355,7 +249,7 @@ class SearchEngine:
         if not toks or limit <= 0:
             return []
         try:
-            store = self._reader_store()
+            store = self.backend.reader()
             view = store.view()
         except Exception:
             return []

@@ -1,15 +1,25 @@
-"""Whoosh storage for one physical index directory. Everything Whoosh-specific lives here.
+"""The embedded backend: Whoosh index directories. Everything Whoosh-specific lives here.
 
 Whoosh stores postings, stored fields and segments and handles commits; matching, totals,
 filters, facets and ranking run on bitmasks built from raw postings and cached per segment
 (segments are immutable, so a cache entry stays valid until the segment is merged away).
+
+Directory layout under index_dir:
+  CURRENT      name of the live generation directory (replaced atomically by rebuild())
+  write.lock   fcntl lock that serialises every writer, across processes
+  ix-<hex>/    generation directories (the live one and the previous one are kept)
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import logging
+import os
+import shutil
 import threading
-from collections import OrderedDict
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -20,7 +30,9 @@ from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
 from .analysis import READING_PREFIX, WORD_PREFIX, WordTokenizer, bigrams, normalize
+from .errors import IndexWriteError
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
+from .locking import LockTimeout, file_lock
 from .schema import (
     FORMAT_FILE,
     HEAD_SECTIONS,
@@ -29,7 +41,12 @@ from .schema import (
     STORED_FIELDS,
     WORD_SECTIONS,
 )
+from .view import LRU, MaskView
 
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+LOCK_FILE = "write.lock"
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
 
 
@@ -154,29 +171,13 @@ def _raw_ids(segreader, field: str, text: str) -> list[int]:
     return out
 
 
-class _LRU(OrderedDict):
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
-
-    def get_or(self, key, make):
-        try:
-            self.move_to_end(key)
-            return self[key]
-        except KeyError:
-            value = self[key] = make()
-            if len(self) > self.size:
-                self.popitem(last=False)
-            return value
-
-
 class _SegmentData:
     """Caches for one immutable segment, keyed by its segment id."""
 
     def __init__(self, segreader):
         self.reader = segreader
         self.size = segreader.doc_count_all()
-        self.terms = _LRU(4096)
+        self.terms = LRU(4096)
         self._facets = None
         self._ts = None
 
@@ -197,7 +198,7 @@ class _SegmentData:
         return self._ts
 
 
-class _View:
+class _View(MaskView):
     """Masks and orderings of one index generation, assembled from segment caches."""
 
     def __init__(self, searcher, segdata: dict):
@@ -215,8 +216,8 @@ class _View:
             if segreader.has_deletions():
                 deleted.extend(offset + d for d in segreader.deleted_docs_set)
         self.live = full_mask(self.size) & ~ids_to_mask(deleted, self.size)
-        self.terms = _LRU(4096)
-        self.cache = _LRU(512)  # plan/filter masks of this generation
+        self.terms = LRU(4096)
+        self.cache = LRU(512)  # plan/filter masks of this generation
         self._facets = None
         self._ts = None
         self._lock = threading.Lock()
@@ -260,54 +261,6 @@ class _View:
             if len(out) >= limit:
                 break
         return out
-
-    def range_mask(self, lo: int, hi: int) -> int:
-        def make():
-            return ids_to_mask((d for d, t in enumerate(self.timestamps()) if lo <= t <= hi), self.size)
-
-        return self.cache.get_or(("range", lo, hi), make)
-
-    def plan_mask(self, plan, field: str = "text") -> int:
-        kind = plan[0]
-        if kind == "term":
-            return self.term_mask(field, plan[1])
-        if kind == "and":
-            mask = -1
-            for sub in plan[1]:
-                mask &= self.plan_mask(sub, field)
-                if not mask:
-                    break
-            return mask & self.live
-        if kind in ("or", "syn"):
-            mask = 0
-            for sub in plan[1]:
-                mask |= self.plan_mask(sub, field)
-            return mask
-        if kind == "maybe":
-            return self.plan_mask(plan[1], field)
-        if kind == "andnot":
-            return self.plan_mask(plan[1], field) & ~self.plan_mask(plan[2], field)
-        if kind == "all":
-            return self.live
-        if kind == "prefix":
-            def prefix_mask():
-                mask = 0
-                reader = self.searcher.reader()
-                for i, t in enumerate(reader.expand_prefix(field, plan[1])):
-                    if i >= 1024:  # bound the cost of one-character queries
-                        break
-                    mask |= self.term_mask(field, t.decode("utf-8") if isinstance(t, bytes) else t)
-                return mask
-
-            return self.cache.get_or(("prefix", field, plan[1]), prefix_mask)
-        if kind == "phrase":
-            # All overlapping bigrams of the phrase: equal to substring matching except when
-            # every bigram occurs separately, which is rare for real phrases (see docs/search.md).
-            mask = -1
-            for tok in plan[1]:
-                mask &= self.term_mask(field, tok)
-            return mask & self.live
-        raise ValueError(f"unknown plan node {kind!r}")
 
     def newest(self, mask: int, count: int, total: int) -> list[int]:
         """Document numbers in `mask`, newest first, at most `count`."""
@@ -442,3 +395,132 @@ def _without_lengths(writer):
         add_postings = fw.add_postings
         fw.add_postings = lambda schema, lengths, items: add_postings(schema, None, items)
     return writer
+
+
+class WhooshIndex:
+    """An index directory of generations, one live (see the module docstring)."""
+
+    transactional = False
+
+    def __init__(self, index_dir, *, tokenizer: str = "sudachi", lock_timeout: float = 10.0):
+        self.root = Path(index_dir)
+        self.tokenizer = tokenizer
+        self.lock_timeout = lock_timeout
+        self._store: WhooshStore | None = None
+        self._pointer_key = None
+        self._open_lock = threading.Lock()
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / POINTER).exists():
+            with contextlib.suppress(IndexWriteError), self.write_lock():
+                if not (self.root / POINTER).exists():
+                    self._swap_in(self._new_generation())
+
+    # -- directories and locking -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_lock(self, timeout: float | None = None):
+        timeout = self.lock_timeout if timeout is None else timeout
+        held = contextlib.ExitStack()
+        try:
+            # file_lock also recreates the folder if it was removed since __init__.
+            held.enter_context(file_lock(self.root / LOCK_FILE, timeout))
+        except LockTimeout:
+            raise IndexWriteError(f"index is locked by another writer (waited {timeout:.1f}s)") from None
+        except OSError as e:
+            raise IndexWriteError(f"cannot open index lock: {e}") from e
+        with held:
+            yield
+
+    def _new_generation(self) -> Path:
+        path = self.root / f"ix-{time.time_ns():x}-{os.getpid()}"
+        path.mkdir()
+        WhooshStore.create(path, self.tokenizer)
+        return path
+
+    def _swap_in(self, path: Path) -> None:
+        tmp = self.root / f"{POINTER}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(path.name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / POINTER)  # atomic: readers see the old or the new name
+
+    def _live_path(self) -> Path:
+        name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        if not name or "/" in name or name.startswith("."):
+            raise OSError(f"bad index pointer {name!r}")
+        return self.root / name
+
+    def _previous_generation(self) -> Path | None:
+        """The live directory, or None when there is none or the pointer is unreadable (a
+        rebuild replaces a garbled pointer rather than failing on it)."""
+        try:
+            return self._live_path()
+        except (OSError, ValueError) as e:  # missing, unreadable, garbled (UnicodeDecodeError)
+            if (self.root / POINTER).exists():
+                log.warning("index pointer at %s unreadable, replacing it: %r", self.root, e)
+            return None
+
+    def reader(self) -> WhooshStore:
+        """Cached store for reading; reopened when rebuild() swapped the pointer."""
+        st = os.stat(self.root / POINTER)
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._open_lock:
+            # The pointer's stat can repeat after the directory was removed and recreated
+            # (inode reuse, coarse timestamps): a vanished store directory also reopens.
+            if self._store is None or key != self._pointer_key or not os.path.isdir(self._store.path):
+                path = self._live_path()
+                if self._store is None or self._store.path != str(path):
+                    self._store = WhooshStore(str(path), self.tokenizer)
+                self._pointer_key = key
+            return self._store
+
+    # -- writes ------------------------------------------------------------------------
+
+    def write(self, upserts: list[dict], deletes: list[int], connection=None) -> None:
+        if connection is not None:
+            raise ValueError("the Whoosh index cannot join a database transaction")
+        with self.write_lock():
+            try:
+                if not (self.root / POINTER).exists():
+                    # The index directory was removed after this engine was created: start an
+                    # empty index, as __init__ does (healthy() is True, doc_count() tells).
+                    self._swap_in(self._new_generation())
+                store = WhooshStore(str(self._live_path()), self.tokenizer)
+                store.write(upserts, deletes, timeout=self.lock_timeout)
+            except Exception as e:  # Whoosh LockError, OSError, corrupt index…
+                raise IndexWriteError(f"index write failed: {e!r}") from e
+
+    def rebuild(self, prepared: Iterable[dict], *, procs: int = 1) -> int:
+        """Index documents into a new directory and swap it in; searches keep using the old
+        one until the swap. Other writers wait (and may time out with IndexWriteError)."""
+        with self.write_lock():
+            path = None
+            try:
+                path = self._new_generation()
+                count = WhooshStore(str(path), self.tokenizer).bulk_load(prepared, procs=procs)
+                previous = self._previous_generation()
+                self._swap_in(path)
+            except Exception as e:
+                if path is not None:
+                    shutil.rmtree(path, ignore_errors=True)
+                raise IndexWriteError(f"rebuild failed: {e!r}") from e
+        self._cleanup(keep={path.name, previous.name if previous else ""})
+        return count
+
+    def _cleanup(self, keep: set[str]) -> None:
+        # The previous generation stays for readers in other processes that have not yet
+        # noticed the swap; anything older goes.
+        for p in self.root.glob("ix-*"):
+            if p.name not in keep and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        try:
+            WhooshStore(str(self._live_path()), self.tokenizer).check()
+            return True
+        except Exception as e:
+            log.warning("search index at %s is unhealthy: %r", self.root, e)
+            return False

@@ -64,9 +64,9 @@ def test_searches_answer_during_rebuild(tmp_path):
 def test_lock_timeout_raises_index_write_error(tmp_path):
     eng = SearchEngine(tmp_path)
     other = SearchEngine(tmp_path, lock_timeout=0.2)
-    with eng._write_lock(), pytest.raises(IndexWriteError):
+    with eng.backend.write_lock(), pytest.raises(IndexWriteError):
         other.upsert([make_doc(1, "待たされる文書")])
-    with eng._write_lock(), pytest.raises(IndexWriteError):
+    with eng.backend.write_lock(), pytest.raises(IndexWriteError):
         other.delete([1])
     other.upsert([make_doc(1, "ロック解放後の文書")])
     assert eng.doc_count() == 1
