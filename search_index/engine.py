@@ -189,8 +189,9 @@ class SearchEngine:
                 planes = rank_planes(view, plan.groups, matches, final, strict & final)
                 scored = top(view, planes, final, start + per_page)
         hits = []
-        for score, docnum in scored[start : start + per_page]:
-            stored = store.stored(view, docnum)
+        page_hits = scored[start : start + per_page]
+        for (score, docnum), stored in zip(page_hits, store.stored_many(view, [d for _, d in page_hits]),
+                                           strict=True):
             snippet = make_snippet(
                 [stored.get("summary", ""), stored.get("extra_text", ""), stored.get("body_text", "")],
                 plan.highlight,
@@ -229,8 +230,9 @@ class SearchEngine:
         planes = rank_planes(view, groups, matches, final, 0)
         start = (page - 1) * per_page
         hits = []
-        for score, docnum in top(view, planes, final, start + per_page)[start:]:
-            stored = store.stored(view, docnum)
+        page_hits = top(view, planes, final, start + per_page)[start:]
+        for (score, docnum), stored in zip(page_hits, store.stored_many(view, [d for _, d in page_hits]),
+                                           strict=True):
             fields = {k: stored.get(k) for k in STORED_FIELDS}
             hits.append(Hit(id=int(stored["id"]), score=score, snippet="", fields=fields))
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits)
@@ -263,7 +265,7 @@ class SearchEngine:
         if not mask:
             return []
         top = view.newest(mask, limit * 4, mask.bit_count())
-        titles = [store.stored(view, d).get("title") or "" for d in top]
+        titles = [s.get("title") or "" for s in store.stored_many(view, top)]
         titles = [t for t in dict.fromkeys(titles) if norm in normalize(t)]
         titles.sort(key=lambda t: not normalize(t).startswith(norm))  # stable: keeps score order
         return titles[:limit]

@@ -29,7 +29,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
-from .analysis import READING_PREFIX, WORD_PREFIX, WordTokenizer, bigrams, normalize
+from .analysis import WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
 from .locking import LockTimeout, file_lock
@@ -39,8 +39,8 @@ from .schema import (
     INDEX_FORMAT,
     MUNI_PREFIX,
     STORED_FIELDS,
-    WORD_SECTIONS,
 )
+from .tokens import section_tokens
 from .view import LRU, MaskView
 
 log = logging.getLogger(__name__)
@@ -76,42 +76,13 @@ class SectionAnalyzer:
         sections = []
         for part in value.split(_SEC):
             name, _, text = part.rpartition(_NAME)
-            sections.append((name, normalize(text)))
-        toks: set[str] = set()
-        for (_, norm), words in zip(sections, self._section_words(sections), strict=True):
-            toks.update(bigrams(norm))
-            for word, reading, is_word in words:
-                if is_word:
-                    toks.add(WORD_PREFIX + word)
-                if reading:
-                    toks.add(f"{READING_PREFIX}{reading}|{word}")
+            sections.append((name, text))
         # Existence format: each distinct token once; positions and boosts are not stored.
-        for i, tok in enumerate(sorted(toks)):
+        for i, tok in enumerate(sorted(section_tokens(sections, self.words))):
             t.text = tok
             t.boost = 1.0
             t.pos = start_pos + i
             yield t
-
-    def _section_words(self, sections: list[tuple[str, str]]) -> list[list[tuple[str, str, bool]]]:
-        """(dictionary word, reading, is a word) per section (see WordTokenizer.vocabulary),
-        from ONE tokenizer call over the word sections (per-call overhead dominates on short
-        texts such as titles)."""
-        out: list[list[tuple[str, str, bool]]] = [[] for _ in sections]
-        picked = [i for i, (name, _) in enumerate(sections) if name in WORD_SECTIONS or not name]
-        if not picked or self.words.name == "none":
-            return out
-        joined, starts = [], []
-        offset = 0
-        for i in picked:
-            starts.append((offset, i))
-            joined.append(sections[i][1])
-            offset += len(sections[i][1]) + 1
-        k = 0
-        for begin, word, reading, is_word in self.words.vocabulary("\n".join(joined)):
-            while k + 1 < len(starts) and begin >= starts[k + 1][0]:
-                k += 1
-            out[starts[k][1]].append((word, reading, is_word))
-        return out
 
 
 def _match_field(analyzer) -> FieldType:
@@ -349,6 +320,9 @@ class WhooshStore:
 
     def stored(self, view: _View, docnum: int) -> dict:
         return view.searcher.stored_fields(docnum)
+
+    def stored_many(self, view: _View, docnums: list[int]) -> list[dict]:
+        return [view.searcher.stored_fields(d) for d in docnums]
 
     def check(self) -> None:
         """Raise if the index cannot be read (used by SearchEngine.healthy)."""

@@ -3,7 +3,7 @@ related terms — on a small fixture written for these tests (not the benchmark 
 
 import pytest
 
-from search_index import SearchEngine, SearchQuery
+from search_index import SearchQuery
 
 from .helpers import ids, make_doc
 
@@ -14,8 +14,8 @@ OITA = {"municipality_code": "442011", "municipality_name": "大分市",
 
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = SearchEngine(tmp_path)
+def engine(make_engine):
+    eng = make_engine()
     eng.upsert([
         make_doc(1, "子育て世帯の定住促進", "子育て中の家族に町の暮らしを紹介した。"),
         make_doc(2, "子育て支援センターの相互見学", "保育士が互いの支援センターを見学した。"),

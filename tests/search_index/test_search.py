@@ -91,8 +91,8 @@ def test_hit_fields_and_snippet(engine):
     assert "<mark>空き家</mark>" in hit.snippet
 
 
-def test_snippet_escapes_document_text(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_snippet_escapes_document_text(make_engine):
+    eng = make_engine()
     eng.upsert([make_doc(1, "注意", "<script>alert('x')</script> 防災 & <b>訓練</b>")])
     snippet = eng.search(SearchQuery(q="防災")).hits[0].snippet
     assert "<script>" not in snippet and "<b>" not in snippet
@@ -111,8 +111,8 @@ def test_query_is_split_at_particles(engine):
     assert set(ids(search(engine, "商店街の活性化"))) == {10, 11}
 
 
-def test_typed_term_outranks_synonym_only_match(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_typed_term_outranks_synonym_only_match(make_engine):
+    eng = make_engine()
     eng.upsert([
         make_doc(1, "災害対策の研修", "災害対策の基礎を学ぶ。", published_at=date(2025, 1, 1)),
         make_doc(2, "防災の研修", "防災の基礎を学ぶ。", published_at=date(2020, 1, 1)),
@@ -141,8 +141,8 @@ def test_related_terms_match_what_the_search_finds(engine):
     assert 7 in ids(engine.search(SearchQuery(q="防災協定")))
 
 
-def test_request_status_filter_and_facet(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_request_status_filter_and_facet(make_engine):
+    eng = make_engine()
     eng.upsert([
         make_doc(1, "体験学習の受け入れ先を募集", kind="partnership_request", request_status="open"),
         make_doc(2, "防災訓練の連携先を募集", kind="partnership_request", request_status="open"),

@@ -1,15 +1,16 @@
 import pytest
 
-from search_index import SearchEngine, SearchQuery
+from search_index import SearchQuery
 
+from .conftest import BACKENDS, engine_factory
 from .helpers import corpus, ids, make_doc
 
 SECRET = "極秘連絡網"
 
 
-@pytest.fixture(scope="module")
-def eng(tmp_path_factory):
-    eng = SearchEngine(tmp_path_factory.mktemp("vis"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def eng(request, tmp_path_factory):
+    eng = engine_factory(request.param, request, tmp_path_factory.mktemp("vis"))()
     eng.upsert(corpus())
     eng.upsert([
         make_doc(100, f"{SECRET}の整備", f"{SECRET}について", SECRET, visibility="officials",

@@ -16,8 +16,8 @@ def snapshot(eng):
     return out
 
 
-def test_upsert_replaces_and_delete_removes(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_upsert_replaces_and_delete_removes(make_engine):
+    eng = make_engine()
     eng.upsert(corpus())
     assert eng.doc_count() == 12
     eng.upsert([make_doc(10, "温泉地の魅力発信", "旧タイトルは消える")])
@@ -29,19 +29,39 @@ def test_upsert_replaces_and_delete_removes(tmp_path):
     assert eng.search(SearchQuery(q="商店街")).total == 0
 
 
-def test_rebuild_is_equivalent_and_swaps(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_rebuild_is_equivalent_and_swaps(make_engine):
+    eng = make_engine()
     eng.upsert(corpus()[:6])
     eng.upsert(corpus()[6:])  # two segments before, one after: results must not change
     before = snapshot(eng)
     assert eng.rebuild(corpus()) == 12
     assert snapshot(eng) == before
     assert eng.healthy()
+    other = make_engine()  # another process or host on the same index
+    assert snapshot(other) == before
+
+
+def test_rebuild_keeps_two_generations(tmp_path):
+    eng = SearchEngine(tmp_path)
+    eng.upsert(corpus())
+    eng.rebuild(corpus())
     assert len(list(tmp_path.glob("ix-*"))) == 2  # the live generation and the previous one
 
 
-def test_searches_answer_during_rebuild(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_a_write_is_seen_by_another_reader_at_once(make_engine):
+    eng, reader = make_engine(), make_engine()
+    eng.upsert(corpus())
+    assert ids(reader.search(SearchQuery(q="空き家"))) == [1]
+    eng.upsert([make_doc(1, "温泉地の魅力発信"), make_doc(50, "空き家の新しい投稿")])
+    assert ids(reader.search(SearchQuery(q="空き家"))) == [50]
+    assert ids(reader.search(SearchQuery(q="温泉地"))) == [1]
+    eng.delete([50])
+    assert reader.search(SearchQuery(q="空き家")).total == 0
+    assert reader.doc_count() == 12
+
+
+def test_searches_answer_during_rebuild(make_engine):
+    eng = make_engine()
     eng.upsert(corpus())
     started, release = threading.Event(), threading.Event()
 
@@ -53,7 +73,7 @@ def test_searches_answer_during_rebuild(tmp_path):
     t = threading.Thread(target=eng.rebuild, args=(slow_docs(),))
     t.start()
     assert started.wait(10)
-    reader = SearchEngine(tmp_path)
+    reader = make_engine()
     assert reader.search(SearchQuery(q="空き家")).total == 1
     release.set()
     t.join(30)
@@ -139,8 +159,8 @@ def test_missing_index_dir_is_created(tmp_path):
     assert eng.search(SearchQuery(q="何か")).total == 0
 
 
-def test_warm_is_harmless(tmp_path):
-    eng = SearchEngine(tmp_path)
+def test_warm_is_harmless(make_engine):
+    eng = make_engine()
     eng.warm()  # empty index
     eng.upsert(corpus())
     eng.warm()

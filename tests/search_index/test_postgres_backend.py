@@ -1,0 +1,67 @@
+"""What only the PostgreSQL backend does: writes that join the caller's transaction, writers
+on several connections, and a rebuild after a format change."""
+
+import threading
+
+from search_index import SearchQuery
+
+from .conftest import engine_factory
+from .helpers import corpus, ids, make_doc
+
+
+def _pg(request, tmp_path):
+    return engine_factory("postgres", request, tmp_path)
+
+
+def test_a_write_commits_or_rolls_back_with_the_callers_transaction(request, tmp_path):
+    make = _pg(request, tmp_path)
+    eng = make()
+    eng.upsert(corpus())
+    connect = request.getfixturevalue("search_database")
+    with connect() as conn:
+        eng.upsert([make_doc(60, "取り消される投稿の空き家")], connection=conn)
+        assert ids(make().search(SearchQuery(q="取り消される"))) == []  # not committed yet
+        conn.rollback()
+    assert eng.search(SearchQuery(q="取り消される")).total == 0
+    with connect() as conn:
+        eng.upsert([make_doc(61, "確定した投稿")], connection=conn)
+        eng.delete([1], connection=conn)
+    assert ids(make().search(SearchQuery(q="確定した"))) == [61]
+    assert make().search(SearchQuery(q="空き家")).total == 0
+
+
+def test_concurrent_writers_never_lose_a_document(request, tmp_path):
+    make = _pg(request, tmp_path)
+    make().upsert(corpus())
+    errors = []
+
+    def write(start):
+        eng = make()
+        try:
+            for i in range(start, start + 15):
+                eng.upsert([make_doc(i, f"並行書き込み{i}", "本文")])
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in (1000, 2000)]
+    reader = make()
+    reader.search(SearchQuery(q="並行"))  # a view from before the writes, brought up to date
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert reader.search(SearchQuery(q="並行書き込み", per_page=50)).total == 30
+    assert reader.doc_count() == 42
+
+
+def test_an_index_of_another_format_needs_a_rebuild(request, tmp_path):
+    make = _pg(request, tmp_path)
+    eng = make()
+    eng.upsert(corpus())
+    assert eng.healthy()
+    with request.getfixturevalue("search_database")() as conn:
+        conn.execute(f"UPDATE {eng.backend.p}state SET value = 2 WHERE key = 'format'")
+    assert not eng.healthy()
+    assert eng.rebuild(corpus()) == 12
+    assert eng.healthy() and ids(eng.search(SearchQuery(q="空き家"))) == [1]
