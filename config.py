@@ -28,6 +28,9 @@ class Config:
     # Empty means "sqlite:///<instance>/kakehashi.sqlite3", set in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Where the search index lives: "whoosh" (files in SEARCH_INDEX_DIR, one host) or "postgres"
+    # (tables in the app's PostgreSQL database, shared by every web host).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     # Empty means "<instance>/search_index", set in create_app.
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
     # How long a save waits for the index's single writer before leaving the change queued.

@@ -16,6 +16,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     _fill_instance_paths(app)
     _refuse_insecure_production(app)
+    _check_search_backend(app)
 
     register_extensions(app)
     register_url_converters(app)
@@ -38,6 +39,15 @@ def _fill_instance_paths(app: Flask) -> None:
     if not app.config.get("BOARD_INDEX_DIR"):
         search_dir = os.path.normpath(app.config["SEARCH_INDEX_DIR"])
         app.config["BOARD_INDEX_DIR"] = os.path.join(os.path.dirname(search_dir), "board_index")
+
+
+def _check_search_backend(app: Flask) -> None:
+    backend = app.config["SEARCH_BACKEND"]
+    if backend not in ("whoosh", "postgres"):
+        raise RuntimeError(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {backend!r}.")
+    if backend == "postgres" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise RuntimeError("SEARCH_BACKEND=postgres keeps the index in the app's database: "
+                           "set DATABASE_URL to a PostgreSQL database (postgresql+psycopg://…).")
 
 
 def _refuse_insecure_production(app: Flask) -> None:

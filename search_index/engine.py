@@ -231,8 +231,8 @@ class SearchEngine:
         start = (page - 1) * per_page
         hits = []
         page_hits = top(view, planes, final, start + per_page)[start:]
-        for (score, docnum), stored in zip(page_hits, store.stored_many(view, [d for _, d in page_hits]),
-                                           strict=True):
+        for (score, _), stored in zip(page_hits, store.stored_many(view, [d for _, d in page_hits]),
+                                      strict=True):
             fields = {k: stored.get(k) for k in STORED_FIELDS}
             hits.append(Hit(id=int(stored["id"]), score=score, snippet="", fields=fields))
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits)

@@ -108,11 +108,11 @@ def test_rebuild_gives_the_same_results(postings, runner, users):
     official = users.officer("131041")
     queries = [("防災", None), ("空家", None), ("人事交流", official), ("石川県", None), ("", None), ("", official)]
     before = [find_ids(q, user=u) for q, u in queries]
-    old_dirs = set(Path(indexing.get_engine().root).glob("ix-*"))
+    old_dirs = set(Path(indexing.get_engine().backend.root).glob("ix-*"))
 
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0 and "Indexed 5 postings" in result.output
-    assert set(Path(indexing.get_engine().root).glob("ix-*")) != old_dirs  # a new directory
+    assert set(Path(indexing.get_engine().backend.root).glob("ix-*")) != old_dirs  # a new directory
     assert [find_ids(q, user=u) for q, u in queries] == before
     assert before[0] and before[2]
 

@@ -30,6 +30,7 @@ from app.markdown import markdown_to_text
 from app.models import BoardIndexQueue, BoardTopic, Category
 from app.models.base import utcnow
 from app.models.board import TOPIC_STATUSES
+from app.services.search import indexing
 from search_index.locking import LockTimeout, file_lock
 
 log = logging.getLogger(__name__)
@@ -45,15 +46,9 @@ SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
 
 
 def get_engine():
-    """The board's engine, one per process and app, on BOARD_INDEX_DIR."""
-    engine = current_app.extensions.get("board_search_engine")
-    if engine is None:
-        from search_index import SearchEngine
-
-        engine = SearchEngine(current_app.config["BOARD_INDEX_DIR"],
-                              lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
-        current_app.extensions["board_search_engine"] = engine
-    return engine
+    """The board's engine, one per process and app: BOARD_INDEX_DIR, or tables of its own."""
+    return indexing.open_engine("board_search_engine", current_app.config["BOARD_INDEX_DIR"],
+                                "board_search_")
 
 
 def _with_relations(stmt):

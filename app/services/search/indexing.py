@@ -8,15 +8,22 @@ rows stay and are replayed by the next write or by `flask search sync`.
 Appliers (web workers, importer, CLI) take a short file lock around read-database-then-write-
 index, so a worker that read an older version of a posting can never write it over a newer one
 written by another worker in between.
+
+With SEARCH_BACKEND=postgres the index lives in the database itself: the queued changes of a
+transaction are written to the index inside that transaction, just before it commits (so the
+index cannot drift from the data, and every web host sees the change at once); replaying the
+queue takes a database lock instead of the file lock, and commits the index write and the
+cleared queue rows together.
 """
 
+import contextlib
 import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import delete, func, select, tuple_, update
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -41,17 +48,67 @@ LOCK_WAIT = 2.0
 
 
 def get_engine():
-    """One engine per process (and app), opened lazily on the configured directory."""
-    engine = current_app.extensions.get("search_engine")
+    """The postings' engine, one per process and app."""
+    return open_engine("search_engine", current_app.config["SEARCH_INDEX_DIR"], "search_")
+
+
+def open_engine(key: str, directory: str, table_prefix: str):
+    """One engine per process (and app) under `key`, opened lazily on the configured backend:
+    a Whoosh directory, or PostgreSQL tables named with `table_prefix` (SEARCH_BACKEND)."""
+    engine = current_app.extensions.get(key)
     if engine is None:
         from search_index import SearchEngine
 
-        engine = SearchEngine(
-            current_app.config["SEARCH_INDEX_DIR"],
-            lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", LOCK_WAIT),
-        )
-        current_app.extensions["search_engine"] = engine
+        if current_app.config["SEARCH_BACKEND"] == "postgres":
+            from search_index.postgres_backend import PostgresIndex
+
+            engine = SearchEngine(backend=PostgresIndex(_connector(), prefix=table_prefix))
+        else:
+            engine = SearchEngine(directory, lock_timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", LOCK_WAIT))
+        current_app.extensions[key] = engine
     return engine
+
+
+def _connector():
+    """New psycopg connections to the app's PostgreSQL database (for the index's readers)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return lambda: psycopg.connect(conninfo)
+
+
+def raw_connection(session) -> object:
+    """The psycopg connection under a session's current transaction."""
+    return session.connection().connection.driver_connection
+
+
+@event.listens_for(db.session, "before_commit")
+def _index_within_transaction(session) -> None:
+    """SEARCH_BACKEND=postgres: write the transaction's queued changes to the index now, in
+    the same transaction, and drop their queue rows. If the index write fails, the savepoint
+    is rolled back and the queue rows commit with the change, for a later replay."""
+    ids = session.info.pop("search_changes", None)
+    if not ids or not has_app_context() or not get_engine().transactional:
+        return
+    try:
+        with session.begin_nested():
+            postings = session.scalars(_with_relations(select(Posting).where(Posting.id.in_(ids)))).all()
+            _write(get_engine(), postings, ids, raw_connection(session))
+            session.execute(delete(IndexQueue).where(IndexQueue.posting_id.in_(ids)))
+    except Exception:
+        log.warning("Search index write in the transaction failed; %d change(s) queued", len(ids),
+                    exc_info=True)
+
+
+def _write(engine, postings, ids, connection=None) -> None:
+    docs = [document_for(p) for p in postings if p.status in INDEXED_STATUSES]
+    deletions = sorted(set(ids) - {d["id"] for d in docs})
+    if docs:
+        engine.upsert(docs, connection=connection)
+    if deletions:
+        engine.delete(deletions, connection=connection)
 
 
 def _with_relations(stmt):
@@ -107,6 +164,7 @@ def queue(posting_id: int) -> None:
         db.session.execute(stmt.on_conflict_do_update(
             index_elements=[IndexQueue.posting_id], set_={"queued_at": now}
         ))
+        _note_change(posting_id)
         return
     row = db.session.get(IndexQueue, posting_id)
     if row is None:
@@ -115,8 +173,15 @@ def queue(posting_id: int) -> None:
         row.queued_at = now
 
 
+def _note_change(posting_id: int) -> None:
+    db.session.info.setdefault("search_changes", set()).add(posting_id)
+
+
 def _apply_lock(timeout: float):
-    """Serialises appliers (read the database, then write the index); LockTimeout if busy."""
+    """Serialises appliers (read the database, then write the index); LockTimeout if busy.
+    A transactional backend locks in the database instead (see _apply_batch)."""
+    if get_engine().transactional:
+        return contextlib.nullcontext()
     return file_lock(Path(current_app.config["SEARCH_INDEX_DIR"]) / APPLY_LOCK, timeout)
 
 
@@ -146,17 +211,20 @@ def _apply_batch(session: Session, limit: int) -> int:
     if not rows:
         return 0
     ids = [r.posting_id for r in rows]
+    engine = get_engine()
+    connection = None
+    if engine.transactional:
+        # One applier at a time across hosts, until this transaction (index write + cleared
+        # queue rows) commits.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('kakehashi-index-apply'))"))
+        connection = raw_connection(session)
     postings = session.scalars(_with_relations(select(Posting).where(Posting.id.in_(ids)))).all()
-    docs = [document_for(p) for p in postings if p.status in INDEXED_STATUSES]
-    deletions = sorted(set(ids) - {d["id"] for d in docs})
     try:
-        engine = get_engine()
-        if docs:
-            engine.upsert(docs)
-        if deletions:
-            engine.delete(deletions)
+        _write(engine, postings, ids, connection)
     except Exception:  # the save already happened; the queue rows keep the change for later
         log.warning("Search index write failed; %d change(s) left pending", len(rows), exc_info=True)
+        if connection is not None:
+            session.rollback()  # the failed statement aborted this transaction
         session.execute(
             update(IndexQueue).where(IndexQueue.posting_id.in_(ids))
             .values(attempts=IndexQueue.attempts + 1)
