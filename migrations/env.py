@@ -49,9 +49,8 @@ def get_metadata():
 def include_object(obj, name, type_, reflected, compare_to):
     """The search index's own tables (SEARCH_BACKEND=postgres: search_*, board_search_*) are
     derived data that search_index creates and rebuilds itself: not the app's schema."""
-    if type_ == "table" and reflected and compare_to is None and name.startswith(("search_", "board_search_")):
-        return False
-    return True
+    return not (type_ == "table" and reflected and compare_to is None
+                and name.startswith(("search_", "board_search_")))
 
 
 def run_migrations_offline():
