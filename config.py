@@ -50,6 +50,11 @@ class Config:
     MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kakehashi <no-reply@kakehashi.example.jp>")
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Delivery retries: wait MAIL_RETRY_BASE seconds, doubled per attempt up to MAIL_RETRY_MAX;
+    # after MAIL_MAX_ATTEMPTS (about 6 hours with these values) a mail is "failed" for admins.
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 12)
+    MAIL_RETRY_BASE = _env_int("MAIL_RETRY_BASE", 30)
+    MAIL_RETRY_MAX = _env_int("MAIL_RETRY_MAX", 3600)
     # Absolute base URL used in e-mails (links back to the site).
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 

@@ -31,3 +31,7 @@ class ManagerForm(FlaskForm):
 
 class DomainImportForm(FlaskForm):
     file = FileField(_l("CSVファイル（1列目: 団体コード、2列目: ドメイン）"))
+
+
+class MailActionForm(FlaskForm):
+    """Resend / drop buttons on /admin/mail: only the CSRF token."""

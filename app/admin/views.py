@@ -7,14 +7,20 @@ from sqlalchemy import func, select
 
 from app import permissions
 from app.admin import bp
-from app.admin.forms import CreateUserForm, DomainImportForm, ManagerForm, UserStatusForm
+from app.admin.forms import (
+    CreateUserForm,
+    DomainImportForm,
+    MailActionForm,
+    ManagerForm,
+    UserStatusForm,
+)
 from app.extensions import db
-from app.models import Desk, Municipality, PartnershipRequest, Posting, Thread, User
+from app.models import Desk, Municipality, OutboxMail, PartnershipRequest, Posting, Thread, User
 from app.services.accounts import domains as domain_service
 from app.services.accounts import users as user_service
 from app.services.contact import reply_stats
 from app.services.follow import digests as follow_digests
-from app.services.mail import jobs, outbox
+from app.services.mail import failures, jobs, outbox
 from app.services.search import indexing
 
 
@@ -39,11 +45,37 @@ def dashboard():
         threads=db.session.scalar(select(func.count(Thread.id))),
         contact=reply_stats.reply_stats(),
         outbox_pending=outbox.pending_count(),
+        outbox_failed=failures.failed_count(),
         pending_signups=db.session.scalar(
             permissions.pending_signups(current_user).with_only_columns(func.count(User.id))),
         domains=domain_service.count(),
         follow_job=jobs.status(follow_digests.JOB_NAME, current_app.config["FOLLOW_DIGEST_EVERY"]),
     )
+
+
+@bp.route("/mail")
+def mail():
+    """Mail the outbox gave up on (resend or drop), and mail being retried."""
+    failed = db.session.scalars(failures.failed_query().order_by(OutboxMail.failed_at.desc())).all()
+    retrying = db.session.scalars(failures.retrying_query().order_by(OutboxMail.next_attempt_at)).all()
+    return render_template("admin/mail.html", failed=failed, retrying=retrying, form=MailActionForm(),
+                           pending=outbox.pending_count())
+
+
+@bp.route("/mail/<int:mail_id>/<any(resend, drop):action>", methods=["POST"])
+def mail_action(mail_id: int, action: str):
+    row = db.session.get(OutboxMail, mail_id)
+    if row is None:
+        abort(404)
+    if not MailActionForm().validate_on_submit():
+        abort(400, description=_("操作を確認してください。"))
+    if action == "resend":
+        failures.resend(row, current_user)
+        flash(_("メール #%(id)s を送信待ちに戻しました。次の配信で送られます。", id=mail_id), "success")
+    else:
+        failures.drop(row, current_user)
+        flash(_("メール #%(id)s を削除しました。", id=mail_id), "success")
+    return redirect(url_for("admin.mail"))
 
 
 @bp.route("/users")

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.models import OutboxMail
 
 mail_cli = AppGroup("mail", help="Contact mail: outbox delivery, escalation, digests, dev sink.")
 
@@ -26,6 +27,8 @@ def deliver(once: bool, interval: float, escalate_every: float):
     if once:
         report = outbox.deliver_due(limit=10_000)
         click.echo(f"{report.sent} sent, {report.failed} failed, {outbox.pending_count()} pending.")
+        if report.gave_up:
+            click.echo(f"{report.gave_up} given up (failed): see `flask mail status` or /admin/mail.", err=True)
         return
     click.echo(f"Mail worker: polling every {interval}s "
                f"(SMTP {current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']})")
@@ -47,7 +50,8 @@ def deliver(once: bool, interval: float, escalate_every: float):
                     click.echo(f"{len(escalated)} thread(s) escalated, {digests} digest(s) queued.")
             report = outbox.deliver_due()
             if report.sent or report.failed:
-                click.echo(f"{report.sent} sent, {report.failed} failed.")
+                given_up = f", {report.gave_up} given up (see /admin/mail)" if report.gave_up else ""
+                click.echo(f"{report.sent} sent, {report.failed} failed{given_up}.")
         except Exception as exc:  # keep the worker alive through a DB hiccup
             db.session.rollback()
             click.echo(f"worker error: {exc}", err=True)
@@ -127,17 +131,21 @@ def follow_digests(now_text):
 
 @mail_cli.command("status")
 def status():
-    """Pending and failing outbox rows."""
-    from sqlalchemy import select
-
-    from app.models import OutboxMail
+    """Pending mail, mail being retried (with the last error) and failed mail (given up)."""
+    from app.services.mail import failures, outbox
     from app.timestamps import to_jst
 
-    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))).all()
-    click.echo(f"{len(rows)} pending.")
-    for row in rows:
-        if row.last_error:
-            click.echo(f"  #{row.id} {row.to_addr} attempts={row.attempts} next={to_jst(row.next_attempt_at):%Y-%m-%d %H:%M} JST {row.last_error[:80]}")
+    retrying = db.session.scalars(failures.retrying_query().order_by(OutboxMail.id)).all()
+    failed = db.session.scalars(failures.failed_query().order_by(OutboxMail.id)).all()
+    click.echo(f"{outbox.pending_count()} pending, {len(retrying)} retrying, {len(failed)} failed.")
+    for row in retrying:
+        click.echo(f"  retrying #{row.id} {row.to_addr} attempts={row.attempts} "
+                   f"next={to_jst(row.next_attempt_at):%Y-%m-%d %H:%M} JST  {row.last_error[:100]}")
+    for row in failed:
+        click.echo(f"  FAILED   #{row.id} {row.to_addr} attempts={row.attempts} "
+                   f"at={to_jst(row.failed_at):%Y-%m-%d %H:%M} JST  {row.last_error[:100]}")
+    if failed:
+        click.echo("Failed mail is not retried: resend or drop it at /admin/mail.")
 
 
 @mail_cli.command("sink")

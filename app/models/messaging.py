@@ -95,7 +95,9 @@ class OutboxMail(db.Model):
     """An e-mail to send, written in the same transaction as what caused it.
 
     `flask mail deliver` sends pending rows with retries; `message_id` is stable so that a
-    retry after an uncertain failure is recognisable as the same mail.
+    retry after an uncertain failure is recognisable as the same mail. States: pending
+    (sent_at and failed_at empty), sent (sent_at), failed (failed_at: given up after
+    MAIL_MAX_ATTEMPTS or a permanent refusal, `last_error` says why; admins resend or drop it).
     """
 
     __tablename__ = "outbox"
@@ -114,6 +116,7 @@ class OutboxMail(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
 

@@ -17,6 +17,11 @@ def is_admin(user) -> bool:
     return _is_official(user) and user.role == "admin"
 
 
+def can_manage_mail(user) -> bool:
+    """Resend or drop mail the outbox gave up on (it may hold private reply links)."""
+    return is_admin(user)
+
+
 def acting_municipality_id(user) -> int | None:
     """The municipality whose postings the user manages: an officer's own, or a ward desk's ward."""
     if not _is_official(user):

@@ -104,7 +104,7 @@ def test_cli_deliver_once(runner, smtp):
     assert "2 sent, 0 failed, 0 pending." in result.output
     assert len(smtp.messages) == 2
     status = runner.invoke(args=["mail", "status"])
-    assert "0 pending." in status.output
+    assert "0 pending, 0 retrying, 0 failed." in status.output
 
 
 def test_sent_rows_stay_sent(smtp, deliver):

@@ -8,7 +8,11 @@ Delivery guarantees:
   after the server accepted it; the Message-ID is fixed when the row is written, so in the
   one unavoidable window (crash between "accepted" and "marked sent") the duplicate carries
   the same Message-ID and mail clients fold it;
-- failures back off exponentially (MAIL_RETRY_BASE seconds, doubled per attempt, capped).
+- failures back off exponentially (MAIL_RETRY_BASE seconds, doubled per attempt, capped at
+  MAIL_RETRY_MAX); after MAIL_MAX_ATTEMPTS, or at once for a permanent refusal (5xx for the
+  recipient or the message) or a row that cannot be built into a message, the row is *failed*
+  (`failed_at`, reason in `last_error`) and waits for an admin (services/mail/failures.py);
+- no row ever stops the others: every error is caught, recorded and counted per row.
 """
 
 import logging
@@ -73,7 +77,8 @@ def enqueue(to_addr: str, subject: str, body: str, *, reason: str = "", user: Us
 @dataclass
 class DeliveryReport:
     sent: int = 0
-    failed: int = 0
+    failed: int = 0  # attempts that did not succeed (retried later, or given up)
+    gave_up: int = 0  # of those, rows now failed for good
     errors: list[str] = field(default_factory=list)
 
 
@@ -90,8 +95,8 @@ def backoff(attempts: int) -> timedelta:
 def _due_ids(now: datetime, limit: int) -> list[int]:
     return list(db.session.scalars(
         select(OutboxMail.id)
-        .where(OutboxMail.sent_at.is_(None), OutboxMail.digest.is_(False),
-               OutboxMail.next_attempt_at <= now)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None),
+               OutboxMail.digest.is_(False), OutboxMail.next_attempt_at <= now)
         .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
         .limit(limit)
     ))
@@ -102,7 +107,7 @@ def _claim(mail_id: int, now: datetime) -> bool:
     result = db.session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
-               OutboxMail.next_attempt_at <= now)
+               OutboxMail.failed_at.is_(None), OutboxMail.next_attempt_at <= now)
         .values(next_attempt_at=now + timedelta(seconds=_lease_seconds()),
                 attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
@@ -154,11 +159,30 @@ def _mark_sent(mail_id: int) -> None:
     db.session.commit()
 
 
-def _mark_failed(mail_id: int, error: str, now: datetime) -> None:
+def _mark_failed(mail_id: int, error: str, now: datetime, *, permanent: bool) -> bool:
+    """Record a failed attempt; True when the row is now failed for good."""
     mail = db.session.get(OutboxMail, mail_id)
     mail.last_error = error[:2000]
-    mail.next_attempt_at = now + backoff(mail.attempts)
+    give_up = permanent or mail.attempts >= int(current_app.config.get("MAIL_MAX_ATTEMPTS", 12))
+    if give_up:
+        mail.failed_at = now
+        log.error("mail %s to %s failed for good after %s attempt(s): %s",
+                  mail.message_id, mail.to_addr, mail.attempts, error)
+    else:
+        mail.next_attempt_at = now + backoff(mail.attempts)
     db.session.commit()
+    return give_up
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    """A 5xx for the recipient(s) or the message itself: sending it again cannot help.
+    (A refused sender or login is the server's configuration: every row would fail, so those
+    are retried like an outage.)"""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, UnicodeError | ValueError)  # the message cannot be encoded
 
 
 def deliver_due(limit: int = 100, now: datetime | None = None) -> DeliveryReport:
@@ -173,14 +197,22 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> DeliveryReport
             mail = db.session.get(OutboxMail, mail_id)
             db.session.refresh(mail)
             try:
+                message = build_message(mail)
+            except Exception as exc:  # noqa: BLE001 - a row that cannot be built is failed, never blocking
+                error = f"メールを組み立てられません（{type(exc).__name__}: {exc}）"
+                report.failed += 1
+                report.gave_up += _mark_failed(mail_id, error, now, permanent=True)
+                report.errors.append(error)
+                continue
+            try:
                 if smtp is None:
                     smtp = _connect()
-                smtp.send_message(build_message(mail))
-            except (smtplib.SMTPException, OSError) as exc:
+                smtp.send_message(message)
+            except Exception as exc:  # noqa: BLE001 - recorded on the row; the others go on
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("mail %s to %s not sent: %s", mail.message_id, mail.to_addr, error)
-                _mark_failed(mail_id, error, now)
                 report.failed += 1
+                report.gave_up += _mark_failed(mail_id, error, now, permanent=_refused_for_good(exc))
                 report.errors.append(error)
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                     _close(smtp)
@@ -203,8 +235,9 @@ def _close(smtp) -> None:
 
 
 def pending_count() -> int:
+    """Rows still to be sent (failed ones are counted by failures.failed_count)."""
     from sqlalchemy import func
 
     return db.session.scalar(
-        select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_(None))
+        select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None))
     ) or 0
