@@ -386,6 +386,33 @@ def related_table() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def curated_vocabulary() -> tuple[str, ...]:
+    """Sorted "y:<reading>|<term>" entries for the terms of the curated data (synonyms, related
+    terms, place names), read by SudachiPy: a kana query finds 姉妹都市 even before any posting
+    uses the word in a title."""
+    terms: set[str] = set()
+    for line in _data_lines("synonyms.txt"):
+        terms.update(normalize(t) for t in line.split(",") if t.strip())
+    for line in _data_lines("related.txt"):
+        word, _, related = line.partition("\t")
+        terms.add(normalize(word))
+        terms.update(normalize(t) for t in related.split(",") if t.strip())
+    for name in ("places.tsv", "gazetteer.tsv"):
+        terms.update(normalize(line.split("\t")[0]) for line in _data_lines(name))
+    words = WordTokenizer()
+    if words.name != "sudachi":
+        return ()
+    out = set()
+    for term in terms:
+        if not term or _KANA_ONLY.match(term):
+            continue
+        reading = "".join(m.reading_form() for m in words._tok().tokenize(term))
+        if reading:
+            out.add(f"{READING_PREFIX}{reading_key(reading)}|{term}")
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1)
 def former_names() -> dict[str, tuple[str, str]]:
     """normalised former municipality name -> (current 6-digit code, current name)."""
     out: dict[str, tuple[str, str]] = {}

@@ -5,10 +5,11 @@ PostgresIndex) stores the documents and answers posting lists as bitmasks (see v
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable
 
-from .analysis import WordTokenizer, bigrams, normalize, related_table
+from .analysis import WordTokenizer, bigrams, curated_vocabulary, normalize, related_table
 from .errors import IndexWriteError
 from .facets import facet_counts
 from .plan import READING, RELATED, SYNONYM, similar_groups
@@ -91,6 +92,7 @@ class SearchEngine:
         first searches of a fresh worker do not pay for them. Safe to call at any time."""
         try:
             build_plan(parse("準備"), self._words)  # loads the tokenizer dictionaries
+            curated_vocabulary()
             view = self.backend.reader().view()
             view.facet_values()
             view.newest(view.live, 1, view.live.bit_count())
@@ -131,7 +133,17 @@ class SearchEngine:
         return [(t, 1.0) for t in related_table().get(word, ())]
 
     def _lexicon(self, view):
-        return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: view.terms_with_prefix("text", prefix))
+        """Reading vocabulary lookup: the index's (the words postings use) and the curated data's."""
+        def lookup(prefix: str) -> list[str]:
+            curated = curated_vocabulary()
+            i = bisect.bisect_left(curated, prefix)
+            extra = []
+            while i < len(curated) and curated[i].startswith(prefix):
+                extra.append(curated[i])
+                i += 1
+            return list(dict.fromkeys(view.terms_with_prefix("text", prefix) + extra))
+
+        return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: lookup(prefix))
 
     def search(self, query: SearchQuery) -> SearchResult:
         page = max(1, int(query.page or 1))
