@@ -37,29 +37,36 @@ def qrels() -> dict[str, dict[str, int]]:
 
 
 class Systems:
-    """Every system indexed once over the corpus; `run(name, q)` -> external ids, best first."""
+    """Every system indexed once over the corpus; `run(name, q)` -> external ids, best first.
+    With `postgres` (a connect function), our engine also runs on the PostgreSQL backend."""
 
     names = ("search_index", "fts5_trigram", "whoosh_bm25f")
 
-    def __init__(self, docs: list[dict], engine_options: dict | None = None):
+    def __init__(self, docs: list[dict], postgres=None):
         from search_index import SearchEngine
 
         self._tmp = tempfile.TemporaryDirectory()
         self.by_id = {d["id"]: d["external_id"] for d in docs}
         self.engine = SearchEngine(Path(self._tmp.name) / "ix")
-        for key, value in (engine_options or {}).items():
-            setattr(self.engine, key, value)
         self.engine.rebuild(docs)
+        self.pg_engine = None
+        if postgres is not None:
+            from search_index.postgres_backend import PostgresIndex
+
+            self.pg_engine = SearchEngine(backend=PostgresIndex(postgres, prefix="relevance_"))
+            self.pg_engine.rebuild(docs)
+            self.names = ("search_index", "search_index_pg", *self.names[1:])
         self.fts = Fts5Baseline(tuned=True)
         self.fts.build(docs)
         self.bm25 = WhooshBm25Baseline()
         self.bm25.build(docs)
 
     def run(self, name: str, q: str, depth: int = POOL_DEPTH, **query) -> list[str]:
-        if name == "search_index":
+        if name in ("search_index", "search_index_pg"):
             from search_index import SearchQuery
 
-            hits = self.engine.search(SearchQuery(q=q, per_page=depth, **query)).hits
+            engine = self.engine if name == "search_index" else self.pg_engine
+            hits = engine.search(SearchQuery(q=q, per_page=depth, **query)).hits
             return [h.fields["external_id"] or self.by_id[h.id] for h in hits]
         if name == "fts5_trigram":
             return [self.by_id[i] for i in self.fts.search(q, limit=depth, facets=False)[1]]

@@ -1,7 +1,10 @@
 """Speed benchmark: index build, single-posting save, query latency (with facets, audience
-public), the FTS5 trigram baseline, and peak RSS.
+public), the FTS5 trigram baseline, and peak RSS — for either search backend.
 
     .venv/bin/python -m bench.speed --sizes 10000,100000
+    .venv/bin/python -m bench.speed --sizes 10000 --backend postgres --procs 2 --skip-fts
+        (a PostgreSQL server: --postgres-url, default the test server of `make test`; a
+        database of its own is created and dropped)
 
 Generated data and indexes go to bench/data/generated/ (git-ignored). Figures are medians /
 percentiles of one run; the machine is shared, so rerun before trusting small differences.
@@ -10,6 +13,8 @@ percentiles of one run; the machine is shared, so rerun before trusting small di
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import resource
 import shutil
 import statistics
@@ -82,14 +87,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_size(n: int, rounds: int, procs: int, skip_fts: bool) -> None:
+def bench_size(n: int, rounds: int, procs: int, skip_fts: bool, make_engine) -> None:
     print(f"\n=== {n:,} postings ===", flush=True)
     t = time.perf_counter()
     docs = list(generate(n))
     print(f"generate            {time.perf_counter() - t:8.1f} s", flush=True)
-    path = OUT / f"speed-{n}"
-    shutil.rmtree(path, ignore_errors=True)
-    engine = SearchEngine(path)
+    engine = make_engine(f"speed-{n}", fresh=True)
     t, c = time.perf_counter(), time.process_time()
     engine.rebuild(docs, procs=procs)
     build, cpu = time.perf_counter() - t, time.process_time() - c
@@ -97,7 +100,7 @@ def bench_size(n: int, rounds: int, procs: int, skip_fts: bool) -> None:
     print(f"index build         {build:8.1f} s wall, {cpu:.1f} s CPU  "
           f"({n / build:,.0f} postings/s wall, procs={procs})", flush=True)
 
-    reader = SearchEngine(path)  # a fresh "worker": cold caches
+    reader = make_engine(f"speed-{n}")  # a fresh "worker": cold caches
     cold = run_mix(reader.search, 1)
     cold_cpu = list(CPU)
     warm = run_mix(reader.search, rounds)
@@ -142,10 +145,42 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="warm rounds over the query mix")
     ap.add_argument("--procs", type=int, default=1, help="indexing processes for rebuild()")
     ap.add_argument("--skip-fts", action="store_true")
+    ap.add_argument("--backend", default="whoosh", choices=["whoosh", "postgres"])
+    ap.add_argument("--postgres-url", default="postgresql://kakehashi:kakehashi@127.0.0.1:5432/postgres")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    for n in (int(s) for s in args.sizes.split(",")):
-        bench_size(n, args.rounds, args.procs, args.skip_fts)
+    with _engines(args.backend, args.postgres_url) as make_engine:
+        print(f"backend: {args.backend}")
+        for n in (int(s) for s in args.sizes.split(",")):
+            bench_size(n, args.rounds, args.procs, args.skip_fts, make_engine)
+
+
+@contextlib.contextmanager
+def _engines(backend: str, server_url: str):
+    """make_engine(name, fresh=False): an engine on index `name` (a new reader of it unless fresh)."""
+    if backend == "whoosh":
+        def make_whoosh(name, fresh=False):
+            if fresh:
+                shutil.rmtree(OUT / name, ignore_errors=True)
+            return SearchEngine(OUT / name)
+
+        yield make_whoosh
+        return
+    import psycopg
+
+    from search_index.postgres_backend import PostgresIndex
+
+    database = f"kakehashi_speed_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    conninfo = psycopg.conninfo.make_conninfo(server_url, dbname=database)
+    try:
+        yield lambda name, fresh=False: SearchEngine(
+            backend=PostgresIndex(lambda: psycopg.connect(conninfo), prefix=name.replace("-", "_") + "_"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
