@@ -273,6 +273,14 @@ class PostgresStore:
         self._lock = threading.Lock()
 
     def view(self) -> _PgView:
+        v = self._view
+        if v is not None:
+            # One round trip when nothing changed (the usual case).
+            with self.index._reader_connection().cursor() as cur:
+                cur.execute(f"SELECT value FROM {self.index.p}state WHERE key = 'generation'")
+                row = cur.fetchone()
+            if row is not None and row[0] == v.generation:
+                return v
         conn = self.index._reader_connection(snapshot=True)
         with self._lock, conn.transaction(), conn.cursor() as cur:
             cur.execute(f"SELECT key, value FROM {self.index.p}state WHERE key IN ('generation', 'epoch')")
