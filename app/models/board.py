@@ -170,7 +170,7 @@ class BoardNotice(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("board_topics.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("board_answers.id", ondelete="CASCADE"))
-    # answer | marked | hidden | closed
+    # answer | marked | hidden | closed | report
     event: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from tests.board.conftest import WARD
 
 
 def _topic_form(**overrides):
-    data = {"kind": "question", "title": "空き家の略式代執行、どう進めましたか",
+    data = {"kind": "question", "title": "空き家の略式代執行、\nどう進めましたか",
             "body": "人口6千人の町です。**所有者不明**の空き家について、公告から除却までの進め方を教えてください。",
             "categories": ["B-11", "A-1"], "tags": "空き家、略式代執行"}
     data.update(overrides)
@@ -27,6 +27,7 @@ def test_an_officer_opens_a_topic_and_it_is_signed_without_an_address(client, pe
     assert response.headers["Location"].endswith(f"/board/topics/{topic.id}")
     assert [c.code for c in topic.categories] == ["A-1", "B-11"]
     assert [t.name for t in topic.tags] == ["略式代執行", "空き家"]
+    assert "\n" not in topic.title
 
     page = client.get(f"/board/topics/{topic.id}").get_data(as_text=True)
     assert "<strong>所有者不明</strong>" in page  # Markdown rendered

@@ -89,6 +89,19 @@ def test_officials_report_and_the_desk_sees_and_closes_the_report(client, people
     assert "未対応の報告 0件" in client.get("/board/moderation").get_data(as_text=True)
 
 
+def test_a_report_reaches_the_admins_and_the_central_desk(people, board, users, desk):
+    from app.services.board import moderation
+
+    central = users.liaison(desk(None))
+    topic = board.topic(people.town)
+    answer = board.answer(topic, people.city)
+    moderation.report(answer, "personal", "電話番号が書かれています", people.ward)
+    told = set(db.session.scalars(select(BoardNotice.user_id).where(BoardNotice.event == "report")))
+    assert told == {people.admin.id, central.id}  # not the ward desk, not the reporter
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.to_addr == central.email))
+    assert "報告がありました" in mail.subject and "/board/moderation" in mail.body
+
+
 def test_hiding_resolves_the_reports_about_it(people, board):
     from app.services.board import moderation
 

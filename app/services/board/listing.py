@@ -88,11 +88,14 @@ def category_counts(user) -> list[CategoryCount]:
 
 
 def related(user, topic: BoardTopic, limit: int = RELATED) -> list[BoardTopic]:
-    """Topics sharing this one's words (board search), topped up with those sharing its
-    categories and tags."""
+    """Topics sharing this one's words (board search) and a category or tag, topped up with
+    those sharing the most categories and tags."""
     from app.services.board import search
 
-    found = search.similar(user, topic, limit) or []
+    # Similar words alone also match on everyday words; keep those that share a label too.
+    labels = {c.id for c in topic.categories}, {t.id for t in topic.tags}
+    found = [t for t in search.similar(user, topic, limit * 3) or []
+             if labels[0] & {c.id for c in t.categories} or labels[1] & {g.id for g in t.tags}][:limit]
     if len(found) < limit:
         seen = {t.id for t in found}
         found += [t for t in sharing_labels(user, topic, limit + len(seen)) if t.id not in seen]

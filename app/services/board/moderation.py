@@ -92,9 +92,11 @@ def report(item: BoardTopic | BoardAnswer, reason: str, detail: str, reporter) -
     if len(detail) > MAX_REASON:
         raise BoardError(f"詳しい説明は{MAX_REASON}文字以内にしてください。")
     answer = item if isinstance(item, BoardAnswer) else None
-    entry = BoardReport(topic_id=_topic(item).id, answer_id=answer.id if answer else None,
-                        reporter_id=reporter.id, reason=reason, detail=detail)
+    entry = BoardReport(topic=_topic(item), answer=answer, reporter_id=reporter.id, reason=reason,
+                        detail=detail)
     db.session.add(entry)
+    db.session.flush()
+    notices.reported(entry)
     db.session.commit()
     return entry
 

@@ -54,6 +54,25 @@ def moderated(item: BoardTopic | BoardAnswer, event: str, reason: str) -> None:
             topic, note=f"理由: {reason}")
 
 
+def reported(entry) -> None:
+    """A report waits in the moderation queue: admins and the central desk are told (ward
+    desks moderate too, but the central desk answers for the board as a whole)."""
+    from app.models import Desk
+
+    central = select(Desk.id).where(Desk.municipality_id.is_(None)).scalar_subquery()
+    moderators = db.session.scalars(select(User).where(
+        User.active.is_(True), (User.role == "admin") | ((User.role == "liaison") & (User.desk_id == central)))).all()
+    topic = entry.topic
+    for user in moderators:
+        if user.id != entry.reporter_id and _notice(user, "report", topic, entry.answer):
+            board_mail.send_notice(
+                user, f"【架け橋 掲示板】報告がありました: {topic.title}",
+                f"掲示板の{'回答' if entry.answer else '話題'}について、職員から報告がありました"
+                f"（理由: {entry.reason_label}）。管理のページで確認してください。",
+                "このメールは、あなたが架け橋の掲示板を管理する担当（全体窓口・管理者）であるため送信しています。",
+                topic, note=f"管理のページ: {board_mail.site()}/board/moderation")
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0

@@ -80,7 +80,7 @@ def _check_topic(data: TopicInput) -> None:
 def _apply_topic(topic: BoardTopic, data: TopicInput) -> None:
     with db.session.no_autoflush:
         topic.kind = data.kind
-        topic.title = data.title.strip()
+        topic.title = " ".join(data.title.split())  # one line, whatever was pasted
         topic.body = data.body.strip()
         topic.categories = list(data.categories)
         topic.tags = tags_for(data.tags)

@@ -340,7 +340,8 @@ def similar(user, topic: BoardTopic, limit: int) -> list[BoardTopic] | None:
         return []
     found = {t.id: t for t in db.session.scalars(
         select(BoardTopic).where(BoardTopic.id.in_(ids), permissions.public_board_topics(user))
-        .options(selectinload(BoardTopic.municipality)))}
+        .options(selectinload(BoardTopic.municipality), selectinload(BoardTopic.categories),
+                 selectinload(BoardTopic.tags)))}
     return [found[i] for i in ids if i in found][:limit]
 
 

@@ -7,6 +7,8 @@ from app.models import BoardAnswer, BoardTopic, User
 from app.services.mail import outbox
 from app.services.mail.notify import site
 
+__all__ = ["send_notice", "site", "topic_url"]
+
 
 def topic_url(topic: BoardTopic, answer: BoardAnswer | None = None) -> str:
     anchor = f"#answer-{answer.id}" if answer is not None else ""
