@@ -92,10 +92,7 @@ def related(user, topic: BoardTopic, limit: int = RELATED) -> list[BoardTopic]:
     those sharing the most categories and tags."""
     from app.services.board import search
 
-    # Similar words alone also match on everyday words; keep those that share a label too.
-    labels = {c.id for c in topic.categories}, {t.id for t in topic.tags}
-    found = [t for t in search.similar(user, topic, limit * 3) or []
-             if labels[0] & {c.id for c in t.categories} or labels[1] & {g.id for g in t.tags}][:limit]
+    found = search.similar(user, topic, limit) or []
     if len(found) < limit:
         seen = {t.id for t in found}
         found += [t for t in sharing_labels(user, topic, limit + len(seen)) if t.id not in seen]

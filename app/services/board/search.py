@@ -21,13 +21,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from app import permissions
 from app.extensions import db
 from app.markdown import markdown_to_text
-from app.models import BoardIndexQueue, BoardTopic, Category
+from app.models import BoardIndexQueue, BoardTopic, Category, Tag
 from app.models.base import utcnow
 from app.models.board import TOPIC_STATUSES
 from app.services.search import indexing
@@ -323,25 +323,29 @@ def count(user, q: str) -> int:
 
 
 def similar(user, topic: BoardTopic, limit: int) -> list[BoardTopic] | None:
-    """Topics whose words this one shares most (the engine's more_like), best first; None
-    when the index cannot answer (the caller falls back to shared categories and tags)."""
+    """Topics whose words this one shares most (the engine's more_like) and that share a
+    category or tag with it, best first; None when the index cannot answer."""
     if not permissions.can_use_board(user):
         return []
     from search_index import SearchQuery
 
     text = " ".join([topic.title, " ".join(t.name for t in topic.tags), markdown_to_text(topic.body)])
     try:
-        result = get_engine().more_like(text, SearchQuery(kind=KIND, audience="official", per_page=limit + 1))
+        result = get_engine().more_like(text, SearchQuery(kind=KIND, audience="official", per_page=limit * 3 + 1))
     except Exception:
         log.exception("board related topics failed")
         return None
     ids = [h.id for h in result.hits if h.id != topic.id]
     if not ids:
         return []
+    # Alike in words and sharing a category or a tag (words alone also meet on everyday ones).
+    shares_label = or_(
+        BoardTopic.categories.any(Category.id.in_([c.id for c in topic.categories])),
+        BoardTopic.tags.any(Tag.id.in_([t.id for t in topic.tags])),
+    )
     found = {t.id: t for t in db.session.scalars(
-        select(BoardTopic).where(BoardTopic.id.in_(ids), permissions.public_board_topics(user))
-        .options(selectinload(BoardTopic.municipality), selectinload(BoardTopic.categories),
-                 selectinload(BoardTopic.tags)))}
+        select(BoardTopic).where(BoardTopic.id.in_(ids), permissions.public_board_topics(user), shares_label)
+        .options(selectinload(BoardTopic.municipality)))}
     return [found[i] for i in ids if i in found][:limit]
 
 
