@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import BoardTopic
+from app.opendata.views import CSV_NAME, JSONL_NAME
 from app.services.board import search as board_search
 from app.services.search import indexing
 
 SECRET = "秘密語ムササビ"  # a word that appears only in board text
+OPEN_DATA_FILES = (f"/opendata/{CSV_NAME}", f"/opendata/{JSONL_NAME}")
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def test_nothing_of_the_board_reaches_public_search_api_feeds_or_sitemap(client,
         f"/search/?q={SECRET}", f"/search/?q={SECRET}&status=archived", "/search/?q=略式代執行",
         f"/api/v1/search?q={SECRET}", "/api/v1/search?q=略式代執行", "/api/v1/search?category=A-2",
         "/feeds/postings.atom", "/sitemap.xml", "/", "/postings/", "/municipalities", "/m/203033",
-        "/search/?category=A-2",
+        "/search/?category=A-2", "/api/v1/postings", "/opendata/", *OPEN_DATA_FILES,
     ]
     for url in public:
         response = client.get(url)
@@ -91,8 +93,12 @@ def test_the_board_has_its_own_index_and_the_main_one_holds_no_topic(app, secret
     for audience in ("public", "official"):
         result = indexing.get_engine().search(SearchQuery(q=SECRET, audience=audience))
         assert result.total == 0
-    # Even asked for the public, the board index has nothing to give.
+    # Even asked for the public, the board index has nothing to give; nor do suggestions.
     assert board_search.get_engine().search(SearchQuery(q=SECRET, audience="public")).total == 0
+    assert board_search.get_engine().suggest(SECRET[:3], audience="official") == [secret_topic.title]
+    assert board_search.get_engine().suggest(SECRET[:3], audience="public") == []
+    assert indexing.get_engine().suggest(SECRET[:3], audience="public") == []
+    assert indexing.get_engine().suggest(SECRET[:3], audience="official") == []
 
 
 def test_board_search_is_for_officials_and_finds_answers_too(client, people, board, secret_topic):

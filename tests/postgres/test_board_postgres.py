@@ -45,3 +45,34 @@ def test_board_works_on_postgresql(pg_app):
     moderation.hide(other, "重複", admin)
     counts = {c.category.code: c.topics for c in listing.category_counts(city)}
     assert counts["A-1"] == 1
+
+
+def test_board_search_on_the_postgres_backend(pg_app, tmp_path):
+    """SEARCH_BACKEND=postgres: the board's index is tables of its own in the database,
+    found by another host at once; its public audience still finds nothing."""
+    from app import create_app
+    from app.services.board import search as board_search
+    from config import TestingConfig
+    from search_index import SearchQuery
+
+    pg_app.config["SEARCH_BACKEND"] = "postgres"
+    upgrade()
+    load_reference_data()
+    people = UserFactory()
+    town, ward = people.officer("203033"), people.officer("131041")
+    topic = posts.create_topic(TopicInput("ゼクスペリオン川の略式代執行", "本文です。",
+                                          posts.categories_by_code(["B-11"]), ["空き家"]), town)
+    posts.add_answer(topic, "区ではこうしました。", ward)
+    assert board_search.get_engine().transactional and board_search.pending_count() == 0
+    params = board_search.BoardSearchParams(q="ゼクスペリオン")
+    assert [h.topic.id for h in board_search.search(ward, params).hits] == [topic.id]
+    assert board_search.get_engine().search(SearchQuery(q="ゼクスペリオン", audience="public")).total == 0
+    other = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=pg_app.config["SQLALCHEMY_DATABASE_URI"],
+                       SEARCH_INDEX_DIR=str(tmp_path / "other-host"), SEARCH_BACKEND="postgres")
+    with other.app_context():
+        assert board_search.search(db.session.get(type(ward), ward.id), params).total == 1
+        db.session.remove()
+        db.engine.dispose()
+    moderation.hide(topic, "確認", people.admin())
+    assert board_search.search(ward, params).total == 0
+    assert board_search.rebuild() == 0

@@ -12,16 +12,16 @@ a failed index write leaves the row for the next write or `flask board sync`. Hi
 through `visible_topics(user)`, so a stale index can never show a hidden topic.
 """
 
+import contextlib
 import logging
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from app import permissions
@@ -108,10 +108,14 @@ def queue(topic_id: int) -> None:
 
 
 def _apply_lock(timeout: float):
+    """Serialises appliers (read the database, then write the index). A transactional
+    backend (SEARCH_BACKEND=postgres) locks in the database instead (see _apply_batch)."""
+    if get_engine().transactional:
+        return contextlib.nullcontext()
     return file_lock(Path(current_app.config["BOARD_INDEX_DIR"]) / APPLY_LOCK, timeout)
 
 
-@contextmanager
+@contextlib.contextmanager
 def deferred():
     """For bulk writes (the demo loader): changes are only queued, and written to the index
     in one go at the end instead of once per save."""
@@ -149,17 +153,24 @@ def _apply_batch(session: Session, limit: int) -> int:
     if not rows:
         return 0
     ids = [r.topic_id for r in rows]
+    engine = get_engine()
+    connection = None
+    if engine.transactional:
+        # One applier at a time across hosts; the index write commits with the cleared rows.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('kakehashi-board-index-apply'))"))
+        connection = indexing.raw_connection(session)
     topics = session.scalars(_with_relations(select(BoardTopic).where(BoardTopic.id.in_(ids)))).all()
     docs = [document_for(t) for t in topics if _indexable(t)]
     deletions = sorted(set(ids) - {d["id"] for d in docs})
     try:
-        engine = get_engine()
         if docs:
-            engine.upsert(docs)
+            engine.upsert(docs, connection=connection)
         if deletions:
-            engine.delete(deletions)
+            engine.delete(deletions, connection=connection)
     except Exception:
         log.warning("Board index write failed; %d change(s) left pending", len(rows), exc_info=True)
+        if connection is not None:
+            session.rollback()  # the failed statement aborted this transaction
         session.execute(update(BoardIndexQueue).where(BoardIndexQueue.topic_id.in_(ids))
                         .values(attempts=BoardIndexQueue.attempts + 1))
         session.commit()
