@@ -1,4 +1,5 @@
-"""Janome vs SudachiPy (vs bigrams only): relevance and indexing speed, in one run.
+"""Janome vs SudachiPy (vs bigrams only): relevance on the dev split and indexing speed, in
+one run.
 
     .venv/bin/python -m bench.tokenizers [--synthetic 3000]
 """
@@ -6,7 +7,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -14,8 +15,8 @@ from pathlib import Path
 from search_index import SearchEngine, SearchQuery
 from search_index.analysis import WordTokenizer, normalize
 
-from .make_corpus import load
-from .relevance import DATA, evaluate
+from .judged import corpus, qrels, queries
+from .relevance import mrr, ndcg, recall
 from .synth import generate
 
 
@@ -23,8 +24,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synthetic", type=int, default=3000, help="postings for the build timing")
     args = ap.parse_args()
-    docs = load(DATA / "corpus.jsonl")
-    queries = json.loads((DATA / "judgments.json").read_text(encoding="utf-8"))
+    docs = corpus()
+    judged = qrels()
+    items = [q for q in queries("dev") if any(g >= 1 for g in judged.get(q["id"], {}).values())]
     by_id = {d["id"]: d["external_id"] for d in docs}
     texts = [normalize(d["title"] + "\n" + d["summary"] + "\n" + d["body"]) for d in docs]
     chars = sum(map(len, texts))
@@ -44,13 +46,15 @@ def main() -> None:
             build = time.perf_counter() - t
             engine.rebuild(docs)
 
-            def run(q: str, engine=engine) -> list[str]:
-                return [h.fields["external_id"] or by_id[h.id]
-                        for h in engine.search(SearchQuery(q=q, per_page=10)).hits]
-
-            r = evaluate(name, run, queries)
+            rows = []
+            for item in items:
+                ranked = [h.fields["external_id"] or by_id[h.id]
+                          for h in engine.search(SearchQuery(q=item["query"], per_page=10)).hits]
+                j = judged[item["id"]]
+                rows.append((ndcg(ranked, j), mrr(ranked, j), recall(ranked, j)))
+        means = [statistics.mean(col) for col in zip(*rows, strict=True)]
         print(f"{name:<10}{rate:12,.0f}{build:10.1f}{len(synth) / build:9.0f}"
-              f"{r['ndcg']:9.3f}{r['mrr']:7.3f}{r['recall']:7.3f}", flush=True)
+              f"{means[0]:9.3f}{means[1]:7.3f}{means[2]:7.3f}", flush=True)
 
 
 if __name__ == "__main__":
