@@ -33,6 +33,8 @@ class Config:
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     # Empty means "<instance>/search_index", set in create_app.
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+    # Processes that analyse postings during `flask search rebuild` (the machine's cores).
+    SEARCH_REBUILD_PROCS = _env_int("SEARCH_REBUILD_PROCS", os.cpu_count() or 1)
     # How long a save waits for the index's single writer before leaving the change queued.
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
     # The officials' exchange board has an index of its own; empty means "board_index" beside

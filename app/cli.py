@@ -143,12 +143,17 @@ def import_postings(path: Path):
 
 
 @search_cli.command("rebuild")
-def search_rebuild():
-    """Rebuild the index from the database into a new directory and swap it in."""
+@click.option("--procs", type=int, default=None, help="Analysis processes (default SEARCH_REBUILD_PROCS).")
+def search_rebuild(procs):
+    """Rebuild the index from the database and swap it in (searches answer meanwhile)."""
     from app.services.search import indexing
 
-    count = indexing.rebuild()
-    click.echo(f"Indexed {count} postings into {current_app.config['SEARCH_INDEX_DIR']}")
+    with click.progressbar(length=indexing.indexable_count(), label="Indexing postings",
+                           show_eta=True) as bar:
+        count = indexing.rebuild(progress=bar.update, procs=procs)
+    where = ("PostgreSQL" if current_app.config["SEARCH_BACKEND"] == "postgres"
+             else current_app.config["SEARCH_INDEX_DIR"])
+    click.echo(f"Indexed {count} postings into {where}")
 
 
 @search_cli.command("sync")

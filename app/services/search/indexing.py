@@ -292,20 +292,31 @@ def all_documents(session: Session) -> Iterator[dict]:
         session.expunge_all()
 
 
-def rebuild(wait: float = 120.0) -> int:
+def rebuild(wait: float = 120.0, progress=None, procs: int | None = None) -> int:
     """Rebuild the whole index from the database into a new directory and swap it in.
 
     Searches keep using the old directory until the swap. Saves made meanwhile stay queued and
-    are applied right after.
+    are applied right after. `progress(n)` is called as postings are read; `procs` analysis
+    processes (SEARCH_REBUILD_PROCS by default).
     """
+    procs = procs or current_app.config["SEARCH_REBUILD_PROCS"]
     with _apply_lock(wait), Session(db.engine) as session:
         # Rows seen now have their postings' state in the rebuild; later rows stay queued.
         rows = session.execute(select(IndexQueue.posting_id, IndexQueue.queued_at)).all()
-        count = get_engine().rebuild(all_documents(session))
+        docs = all_documents(session)
+        if progress is not None:
+            docs = _counting(docs, progress)
+        count = get_engine().rebuild(docs, procs=procs)
         _clear(session, rows)
         session.commit()
     sync()
     return count
+
+
+def _counting(items, progress):
+    for item in items:
+        progress(1)
+        yield item
 
 
 def indexable_count() -> int:
