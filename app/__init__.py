@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.board import bp as board_bp
     from app.contact import bp as contact_bp
+    from app.disasters import bp as disasters_bp
     from app.events import bp as events_bp
     from app.follow import bp as follow_bp
     from app.matching import bp as matching_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contact_bp, url_prefix="/contact")
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(matching_bp)
+    app.register_blueprint(disasters_bp, url_prefix="/disasters")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(follow_bp, url_prefix="/follows")

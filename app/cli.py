@@ -238,3 +238,6 @@ def register(app) -> None:
     from app.board.cli import board_cli  # the board's `flask board …` group
 
     app.cli.add_command(board_cli)
+    from app.matching.cli import matching_cli  # suggestions and disaster offers
+
+    app.cli.add_command(matching_cli)

@@ -105,7 +105,8 @@ def test_admin_dashboard_shows_matches_and_reply_figures(client, users, postings
     postings("partnership_request", details={"sought": "x", "request_status": "matched"})
     client.login(users.admin().email)
     html = client.get("/admin/").get_data(as_text=True)
-    assert "成立した連携の募集</th><td>1件" in html
+    assert "成立した連携（合計）</th><td>1件" in html  # matched without a record (app/services/matching/outcomes)
+    assert "うち募集状況だけが「成立」（記録なし）</th><td>1件" in html
     assert "初回返信までの時間（中央値）" in html
 
 

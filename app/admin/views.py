@@ -15,12 +15,13 @@ from app.admin.forms import (
     UserStatusForm,
 )
 from app.extensions import db
-from app.models import Desk, Municipality, OutboxMail, PartnershipRequest, Posting, Thread, User
+from app.models import Desk, Municipality, OutboxMail, Posting, Thread, User
 from app.services.accounts import domains as domain_service
 from app.services.accounts import users as user_service
 from app.services.contact import reply_stats
 from app.services.follow import digests as follow_digests
 from app.services.mail import failures, jobs, outbox
+from app.services.matching import outcomes
 from app.services.search import indexing
 
 
@@ -39,9 +40,7 @@ def dashboard():
         users=db.session.scalar(select(func.count(User.id))),
         pending_index=indexing.pending_count(),
         # What municipalities want measured: matches made and answers given, not page views.
-        matched=db.session.scalar(
-            select(func.count(PartnershipRequest.id)).where(PartnershipRequest.request_status == "matched")
-        ),
+        matches=outcomes.figures(current_user),
         threads=db.session.scalar(select(func.count(Thread.id))),
         contact=reply_stats.reply_stats(),
         outbox_pending=outbox.pending_count(),

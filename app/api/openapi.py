@@ -3,8 +3,9 @@
 from app.filters import CATEGORY_CODES, MAX_ID, MAX_PAGE
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
-from app.models.postings import KINDS, REQUEST_STATUSES
+from app.models.postings import KINDS, OFFER_TYPES, REQUEST_STATUSES
 from app.search.params import MAX_PER_PAGE, MAX_QUERY
+from app.services.matching.disasters import MAX_PEOPLE
 from app.services.matching.suggestions import MAX_SUGGESTIONS
 from app.services.search.query import FACETS, SEARCH_STATUSES, SORTS
 
@@ -152,6 +153,35 @@ def document(server_url: str) -> dict:
                         "400": _error("パラメータが正しくない"),
                         "404": _error("存在しない、または閲覧できない投稿"),
                         "503": _error("検索索引が一時的に使えない"),
+                    },
+                }
+            },
+            "/disaster-offers": {
+                "get": {
+                    "operationId": "getDisasterOffers",
+                    "summary": "被災地と必要な支援に合う災害時相互協力の申し出（理由つき）",
+                    "description": (
+                        "必要な支援の種類を含み、被災した都道府県の地域（または全国）を対象にし、有効期限内で、"
+                        "被災した都道府県の外にある自治体の申し出を、よく合う順に返します。災害の宣言がなくても使えます"
+                        "（平時の計画づくりのため）。災害ページと同じ順序です。"
+                    ),
+                    "parameters": [
+                        {"name": "prefecture", "in": "query", "required": True, "explode": True,
+                         "schema": {"type": "array", "items": {"type": "string", "enum": PREFECTURES}},
+                         "description": "被災した都道府県（繰り返し指定できます）"},
+                        {"name": "need", "in": "query", "required": False, "explode": True,
+                         "schema": {"type": "array", "items": {"type": "string", "enum": list(OFFER_TYPES)}},
+                         "description": "必要な支援の種類（繰り返し指定。省略するとすべて）"},
+                        _param("people", {"type": "integer", "minimum": 1, "maximum": MAX_PEOPLE},
+                               "移動が必要な人数（避難者の受け入れ・疎開先の比較に使います）"),
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10},
+                               "件数"),
+                    ],
+                    "responses": {
+                        "200": {"description": "申し出（よく合う順）",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/MatchResponse"}}}},
+                        "400": _error("都道府県・支援の種類・人数・件数の指定が正しくない"),
                     },
                 }
             },

@@ -15,9 +15,10 @@ from app.extensions import db
 from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg
 from app.models import Posting
 from app.models.geo import PREFECTURES
-from app.models.postings import KINDS
+from app.models.postings import KINDS, OFFER_TYPES
 from app.search.params import MAX_PER_PAGE, search_params
 from app.services import matching
+from app.services.matching.disasters import MAX_PEOPLE, Scenario, fitting_offers
 from app.services.matching.suggestions import MAX_SUGGESTIONS
 from app.services.postings import listing
 from app.services.postings.listing import ListFilters
@@ -111,6 +112,26 @@ def posting_matches(posting_id: int):
     except matching.TextUnavailable:
         abort(503, description="候補は一時的に利用できません。")
     return jsonify(results=[suggestion_json(s) for s in suggestions])
+
+
+@bp.get("/disaster-offers")
+def disaster_offers():
+    """Offers that fit affected prefectures and needs, best first (also for planning)."""
+    per_page = int_arg("per_page", "件数(per_page)", 1, MAX_SUGGESTIONS, default=10)
+    prefectures = request.args.getlist("prefecture")
+    if not prefectures:
+        abort(400, description="被災した都道府県(prefecture)を1つ以上指定してください。")
+    unknown = [p for p in prefectures if p not in PREFECTURES]
+    if unknown:
+        abort(400, description=f"都道府県の指定「{unknown[0]}」は使えません（例: 宮城県）。")
+    needs = request.args.getlist("need") or list(OFFER_TYPES)
+    bad = [n for n in needs if n not in OFFER_TYPES]
+    if bad:
+        abort(400, description=f"必要な支援(need)の指定「{bad[0]}」は使えません（{', '.join(OFFER_TYPES)}）。")
+    people = int_arg("people", "人数(people)", 1, MAX_PEOPLE)
+    scenario = Scenario(tuple(dict.fromkeys(prefectures)), tuple(dict.fromkeys(needs)), people)
+    found = fitting_offers(scenario, current_user, per_page)
+    return jsonify(results=[suggestion_json(s) for s in found])
 
 
 @bp.get("/openapi.json")

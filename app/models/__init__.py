@@ -3,12 +3,14 @@
 from app.models.accounts import User
 from app.models.audit import AuditLog
 from app.models.board import BoardAnswer, BoardIndexQueue, BoardNotice, BoardReport, BoardTopic
+from app.models.disasters import DisasterDeclaration
 from app.models.domains import MunicipalityDomain
 from app.models.events import Event
 from app.models.follows import Digest, DigestItem, Follow, JobRun
 from app.models.geo import REGIONS, Municipality, region_for_prefecture
 from app.models.messaging import Block, Desk, Message, OutboxMail, Thread
 from app.models.notices import Notice
+from app.models.outcomes import Partnership
 from app.models.people import Officer
 from app.models.postings import (
     KINDS,
@@ -37,6 +39,7 @@ __all__ = [
     "Desk",
     "Digest",
     "DigestItem",
+    "DisasterDeclaration",
     "DisasterOffer",
     "Event",
     "Follow",
@@ -48,6 +51,7 @@ __all__ = [
     "Notice",
     "Officer",
     "OutboxMail",
+    "Partnership",
     "PartnershipRequest",
     "Posting",
     "StaffExchange",

@@ -15,6 +15,7 @@ from app.permissions.rules import (
     can_convert_topic,
     can_create_posting,
     can_create_posting_for,
+    can_declare_disaster,
     can_edit_board_item,
     can_edit_event,
     can_edit_posting,
@@ -31,6 +32,7 @@ from app.permissions.rules import (
     can_read_answer,
     can_read_notice,
     can_read_thread,
+    can_record_outcome,
     can_report_board_item,
     can_use_board,
     can_view_event,
@@ -93,5 +95,5 @@ __all__ = [
     "account_managers", "blocked_senders", "inbox_threads", "manageable_accounts",
     "officers_with_account", "own_digests", "own_follows", "pending_signups", "visible_events", "visible_postings",
     "public_board_topics", "visible_topics",
-    "can_read_notice", "inbox_notices",
+    "can_read_notice", "inbox_notices", "can_declare_disaster", "can_record_outcome",
 ]

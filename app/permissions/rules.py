@@ -264,3 +264,13 @@ def can_follow(user) -> bool:
 def can_manage_follow(user, follow) -> bool:
     """A follow (and its digests) belong to the one who made it, and nobody else."""
     return _is_official(user) and follow.user_id == user.id
+
+
+def can_declare_disaster(user) -> bool:
+    """Liaison desks and admins declare, change and end disasters (disaster mode)."""
+    return is_admin(user) or (_is_official(user) and user.role == "liaison")
+
+
+def can_record_outcome(user, request) -> bool:
+    """Whoever may edit a partnership request records the partnership it led to."""
+    return request.kind == "partnership_request" and can_edit_posting(user, request)

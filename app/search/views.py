@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.search import bp
 from app.search.params import search_params
+from app.services.matching.search_pins import disaster_pins
 from app.services.search import query as service
 
 
@@ -39,6 +40,9 @@ class _Pager:
 def results():
     params = search_params()
     found = service.search(current_user, params)
+    pins = disaster_pins(current_user, params) if found.available else None
+    if pins is not None:  # fitting offers are shown first, on page 1, and not again below
+        found.items = [item for item in found.items if item.posting.id not in pins.ids]
 
     def link(target=None, **changes) -> str:
         """URL of this search with some parameters changed (None removes one); back to page 1."""
@@ -58,4 +62,5 @@ def results():
         facet_labels=service.FACET_LABELS,
         value_label=service.value_label,
         sorts=service.SORTS,
+        pins=pins if params.page == 1 else None,
     )

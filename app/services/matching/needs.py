@@ -63,6 +63,10 @@ def is_disaster_related(posting) -> bool:
     return bool(_DISASTER_WORDS.search(text))
 
 
+def mentions_disaster(text: str) -> bool:
+    return bool(_DISASTER_WORDS.search(text or ""))
+
+
 def is_recovery(posting) -> bool:
     text = " ".join([posting.title, posting.summary, getattr(posting, "work_field", "") or ""])
     return bool(_RECOVERY_WORDS.search(text))

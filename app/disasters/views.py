@@ -1,0 +1,98 @@
+"""Disaster mode: declarations (desks and admins), the light disaster page, the banner."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app import permissions
+from app.disasters import bp
+from app.disasters.forms import DeclarationForm
+from app.extensions import db
+from app.models import DisasterDeclaration
+from app.services.matching import declarations
+from app.services.matching.disasters import affected_requests, fitting_offers
+
+
+@bp.app_context_processor
+def disaster_helpers():
+    return {"active_disasters": declarations.active}
+
+
+def _load(declaration_id: int) -> DisasterDeclaration:
+    declaration = db.session.get(DisasterDeclaration, declaration_id)
+    if declaration is None:
+        abort(404)
+    return declaration
+
+
+@bp.route("/")
+def index():
+    return render_template(
+        "disasters/index.html", declarations=declarations.all_declarations(), today=declarations.today(),
+        can_declare=permissions.can_declare_disaster(current_user),
+    )
+
+
+@bp.route("/<int:declaration_id>")
+def detail(declaration_id: int):
+    """Light on purpose (no images, one small inline style sheet): read on a slow phone, printed."""
+    declaration = _load(declaration_id)
+    scenario = declarations.scenario_of(declaration)
+    return render_template(
+        "disasters/detail.html", declaration=declaration,
+        active=declaration.is_active(declarations.today()),
+        offers=fitting_offers(scenario, current_user, today=declarations.today()),
+        requests=affected_requests(scenario, current_user),
+        can_declare=permissions.can_declare_disaster(current_user),
+    )
+
+
+def _input(form: DeclarationForm) -> declarations.DeclarationInput:
+    return declarations.DeclarationInput(
+        name=form.name.data, prefectures=form.prefectures.data, needs=form.needs.data,
+        starts_on=form.starts_on.data, ends_on=form.ends_on.data, people=form.people.data,
+        note=form.note.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    permissions.require(permissions.can_declare_disaster(current_user),
+                        "災害の宣言は、連携窓口と管理者だけが行えます。")
+    form = DeclarationForm()
+    if request.method == "GET":
+        form.starts_on.data = declarations.today()
+    if form.validate_on_submit():
+        declaration = declarations.declare(_input(form), current_user)
+        flash("災害を宣言しました。すべてのページに案内が表示されます。", "success")
+        return redirect(url_for("disasters.detail", declaration_id=declaration.id))
+    return render_template("disasters/form.html", form=form, declaration=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:declaration_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(declaration_id: int):
+    permissions.require(permissions.can_declare_disaster(current_user),
+                        "災害の宣言は、連携窓口と管理者だけが変更できます。")
+    declaration = _load(declaration_id)
+    form = DeclarationForm(obj=declaration if request.method == "GET" else None)
+    if form.validate_on_submit():
+        declarations.update(declaration, _input(form), current_user)
+        flash("災害の宣言を変更しました。", "success")
+        return redirect(url_for("disasters.detail", declaration_id=declaration.id))
+    return render_template("disasters/form.html", form=form, declaration=declaration), (
+        400 if form.errors else 200)
+
+
+@bp.route("/<int:declaration_id>/end", methods=["POST"])
+@login_required
+def end(declaration_id: int):
+    permissions.require(permissions.can_declare_disaster(current_user),
+                        "災害の宣言は、連携窓口と管理者だけが終了できます。")
+    declaration = _load(declaration_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, description="操作を確認してください。")
+    declarations.end(declaration, current_user)
+    flash("災害の宣言を終了しました。このページは引き続き閲覧できます。", "success")
+    return redirect(url_for("disasters.detail", declaration_id=declaration.id))

@@ -1,0 +1,41 @@
+"""Recording a partnership made (the request's officer)."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.postings.forms import resolve_municipalities
+
+
+class OutcomeForm(FlaskForm):
+    partners = StringField("連携が成立した相手の自治体（名称または団体コード、読点区切り）",
+                           validators=[DataRequired("相手の自治体を入力してください。"), Length(max=1000)])
+    thread = SelectField("きっかけになったお問い合わせ（任意）", coerce=int, validators=[Optional()])
+    note = TextAreaField("メモ（任意：協定の締結日、内容など）", validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_list = []
+
+    def validate_partners(self, field):
+        self.partner_list, problems = resolve_municipalities(field.data)
+        if problems:
+            raise ValidationError("／".join(problems))
+
+
+_POSTING_NUMBER = re.compile(r"(?:/postings/)?(\d{1,9})/?$")
+
+
+class CaseStudyLinkForm(FlaskForm):
+    case_study = StringField("結果を伝える連携・交流事例（投稿番号またはURL）",
+                             validators=[DataRequired("事例の投稿番号かURLを入力してください。"), Length(max=300)])
+
+    def posting_id(self) -> int | None:
+        match = _POSTING_NUMBER.search((self.case_study.data or "").strip())
+        return int(match.group(1)) if match else None
+
+    def validate_case_study(self, field):
+        if self.posting_id() is None:
+            raise ValidationError("事例の投稿番号（例: 123）か、事例のページのURLを入力してください。")
