@@ -65,7 +65,14 @@ def build(folder: Path = OUT, fresh: bool = False):
             marker.write_text(json.dumps({"postings": report.imported}), encoding="utf-8")
             db.session.remove()
             db.engine.dispose()
-    return app_for(folder)
+    app = app_for(folder)
+    with app.app_context():  # an index written by an older engine version is rebuilt
+        from app.extensions import db
+        from app.services.search import indexing
+
+        indexing.ensure_index()
+        db.session.remove()
+    return app
 
 
 def official_of(municipality_id: int):

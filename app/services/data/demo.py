@@ -4,7 +4,7 @@ a new officer of 南三陸町 signs up, the town's manager approves, and the inb
 the threads of the posting that named them."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -37,9 +37,40 @@ def load_demo(progress=None) -> dict:
     events = load_events(DEMO_DIR / "events.jsonl")
     ensure_demo_accounts()  # the board's demo topics are also written by these accounts
     threads = load_threads(DEMO_DIR / "threads.jsonl")
+    load_matching_demo()
     topics = demo_board.load_board(DEMO_DIR / "board.jsonl", DEMO_PASSWORD) if demo_board.board_is_empty() else 0
     return {"postings": report, "events": events, "accounts": ensure_demo_accounts(), "threads": threads,
             "board": topics}
+
+
+# A partnership made (recorded, with the case study that tells the result) and a past disaster.
+DEMO_PARTNERSHIP = {"request": "demo-req-0041", "partners": ["224294"], "case_study": "demo-case-0013",
+                    "note": "町工場と茶農家の道具の共同開発（2026年度）"}
+DEMO_PAST_DISASTER = {"name": "（訓練）九州北部の豪雨", "prefectures": ["福岡県", "佐賀県"],
+                      "needs": ["supplies", "staff"], "starts_on": "2026-07-06", "ends_on": "2026-07-31"}
+
+
+def load_matching_demo() -> None:
+    """Idempotent: the recorded partnership and the ended (training) declaration."""
+    from app.models import DisasterDeclaration
+    from app.services.matching import declarations, outcomes
+
+    by_ext = {p.external_id: p for p in db.session.scalars(select(Posting).where(Posting.external_id.in_(
+        [DEMO_PARTNERSHIP["request"], DEMO_PARTNERSHIP["case_study"]])))}
+    request = by_ext.get(DEMO_PARTNERSHIP["request"])
+    if request is not None and outcomes.request_partnership(request) is None:
+        partners = db.session.scalars(
+            select(Municipality).where(Municipality.code.in_(DEMO_PARTNERSHIP["partners"]))).all()
+        outcomes.record(request, list(partners), None, note=DEMO_PARTNERSHIP["note"])
+        if by_ext.get(DEMO_PARTNERSHIP["case_study"]) is not None:
+            outcomes.link_case_study(request, by_ext[DEMO_PARTNERSHIP["case_study"]], None)
+    past = DEMO_PAST_DISASTER
+    admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN))
+    exists = db.session.scalar(select(DisasterDeclaration.id).where(DisasterDeclaration.name == past["name"]))
+    if admin is not None and exists is None:  # declared through the service, so it is audited
+        declarations.declare(declarations.DeclarationInput(
+            past["name"], past["prefectures"], past["needs"], date.fromisoformat(past["starts_on"]),
+            date.fromisoformat(past["ends_on"])), admin)
 
 
 def load_threads(path: Path) -> int:
