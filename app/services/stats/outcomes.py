@@ -1,20 +1,13 @@
 """Partnerships made: what the platform led to, the figure municipalities asked to see.
 
-Until the matching records (issue 12) land, a partnership made is a partnership request marked
-matched (`request_status="matched"`). `matches_made` is the one place to switch to them.
+Counted from the outcome records (app/services/matching/outcomes.py: a request's officer
+recorded the partner municipalities), plus requests marked matched without such a record
+(imported, or marked before records existed), over the requests `user` may see.
 """
 
-from sqlalchemy import func
-
-from app.extensions import db
-from app.models import PartnershipRequest, Posting
-from app.permissions import visible_postings
+from app.services.matching.outcomes import partnerships_made
 
 
 def matches_made(user) -> int:
     """How many partnerships were made, counted over the postings `user` may see."""
-    stmt = visible_postings(user).where(
-        Posting.kind == "partnership_request", Posting.status != "draft",
-        PartnershipRequest.request_status == "matched",
-    ).with_only_columns(func.count(Posting.id))
-    return db.session.scalar(stmt) or 0
+    return partnerships_made(user)

@@ -1,14 +1,14 @@
 """disaster declarations (disaster mode)
 
-Revision ID: 0007_disaster_declarations
-Revises: 0006_match_notices
+Revision ID: 0008_disaster_declarations
+Revises: 0007_follows
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_disaster_declarations'
-down_revision = '0006_match_notices'
+revision = '0008_disaster_declarations'
+down_revision = '0007_follows'
 branch_labels = None
 depends_on = None
 

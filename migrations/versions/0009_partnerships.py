@@ -1,14 +1,14 @@
 """partnerships made (outcomes of partnership requests)
 
-Revision ID: 0008_partnerships
-Revises: 0007_disaster_declarations
+Revision ID: 0009_partnerships
+Revises: 0008_disaster_declarations
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_partnerships'
-down_revision = '0007_disaster_declarations'
+revision = '0009_partnerships'
+down_revision = '0008_disaster_declarations'
 branch_labels = None
 depends_on = None
 
