@@ -7,7 +7,6 @@ is to itself" and a threshold means the same for every posting.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 
 from app.markdown import markdown_to_text
@@ -56,24 +55,11 @@ def similar(text: str, query: TextQuery) -> dict[int, float]:
         municipality_code=query.municipality_code, per_page=query.per_page,
     )
     try:
-        more_like = getattr(engine, "more_like", None)
-        if more_like is not None:
-            result = more_like(text, search_query)
-        else:  # until the engine has more_like: its search over the text's salient words
-            search_query.q = _fallback_words(text)
-            result = engine.search(search_query)
+        result = engine.more_like(text, search_query)
     except Exception as exc:
         log.exception("similarity search failed")
         raise TextUnavailable from exc
     return {hit.id: float(hit.score) for hit in result.hits}
-
-
-_SPLIT = re.compile(r"[\s、。，,・「」『』（）()【】―ー〜~：:！!？?／/]+")
-
-
-def _fallback_words(text: str) -> str:
-    words = [w for w in _SPLIT.split(text) if 2 <= len(w) <= 12]
-    return " OR ".join(list(dict.fromkeys(words))[:16])
 
 
 def self_similarity(posting, text: str, audience: str, known: dict[int, float] | None = None) -> float | None:
