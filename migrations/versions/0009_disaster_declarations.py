@@ -1,14 +1,14 @@
 """disaster declarations (disaster mode)
 
-Revision ID: 0008_disaster_declarations
-Revises: 0007_follows
+Revision ID: 0009_disaster_declarations
+Revises: 0008_outbox_failed
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_disaster_declarations'
-down_revision = '0007_follows'
+revision = '0009_disaster_declarations'
+down_revision = '0008_outbox_failed'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """partnerships made (outcomes of partnership requests)
 
-Revision ID: 0009_partnerships
-Revises: 0008_disaster_declarations
+Revision ID: 0010_partnerships
+Revises: 0009_disaster_declarations
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_partnerships'
-down_revision = '0008_disaster_declarations'
+revision = '0010_partnerships'
+down_revision = '0009_disaster_declarations'
 branch_labels = None
 depends_on = None
 
