@@ -14,7 +14,7 @@ matching_cli = AppGroup("matching", help="Suggested partners and disaster offers
 
 def _viewer(official: bool):
     # A logged-in official of no municipality: sees officials-only postings, no drafts.
-    return User(id=0, email="cli@localhost", name="cli", role="officer", active=True) if official else None
+    return User(id=0, email="cli@localhost", name="cli", role="officer", active=True, approval="approved") if official else None
 
 
 @matching_cli.command("suggest")

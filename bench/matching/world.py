@@ -80,7 +80,7 @@ def official_of(municipality_id: int):
     from app.models import User
 
     return User(id=0, email="bench@example.jp", name="bench", role="officer",
-                municipality_id=municipality_id, active=True)
+                municipality_id=municipality_id, active=True, approval="approved")
 
 
 def posting_by_external_id(external_id: str):
