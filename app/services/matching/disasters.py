@@ -80,35 +80,40 @@ def fitting_offers(scenario: Scenario, user, limit: int | None = None, today: da
                    ) -> list[Suggestion]:
     """The offers that fit the scenario, best first, with reasons."""
     today = today or now_jst().date()
-    stmt = (
-        visible_postings(user)
-        .with_only_columns(DisasterOffer)
-        .where(Posting.kind == "disaster_offer", Posting.status == "published",
+    visible = visible_postings(user).where(Posting.kind == "disaster_offer").with_only_columns(Posting.id)
+    # The kind of help and the regions are JSON lists: sifted from plain columns first, so that
+    # only the offers that fit are loaded as objects (there are thousands of offers at 100k).
+    rows = db.session.execute(
+        select(DisasterOffer.id, DisasterOffer.offer_types, DisasterOffer.regions_covered)
+        .where(DisasterOffer.id.in_(visible), DisasterOffer.status == "published",
                or_(DisasterOffer.valid_until.is_(None), DisasterOffer.valid_until >= today),
-               Posting.municipality_id.in_(
+               DisasterOffer.municipality_id.in_(
                    select(Municipality.id).where(Municipality.prefecture.not_in(scenario.prefectures))))
+    )
+    fitting_ids = [row.id for row in rows if _fits(row.offer_types, row.regions_covered, scenario)]
+    if not fitting_ids:
+        return []
+    offers = db.session.scalars(
+        select(DisasterOffer).where(DisasterOffer.id.in_(fitting_ids))
         .options(selectinload(Posting.municipality), selectinload(Posting.partners),
                  selectinload(Posting.tags), selectinload(Posting.officer))
-    )
-    offers = [o for o in db.session.scalars(stmt) if _fits(o, scenario)]
-    if not offers:
-        return []
+    ).all()
     text = _text_scores(scenario, user)
     ranked = [_rate(offer, scenario, text.get(offer.id, 0.0)) for offer in offers]
     ranked.sort(key=lambda s: (-s.score, s.posting.id))
     return ranked[:limit] if limit else ranked
 
 
-def _fits(offer: DisasterOffer, scenario: Scenario) -> bool:
-    if not set(offer.offer_types or []) & set(scenario.needs):
+def _fits(offer_types, regions_covered, scenario: Scenario) -> bool:
+    if not set(offer_types or []) & set(scenario.needs):
         return False
-    return any(covers(offer.regions_covered, region) for region in scenario.regions)
+    return any(covers(regions_covered, region) for region in scenario.regions)
 
 
 def _text_scores(scenario: Scenario, user) -> dict[int, float]:
     """Similarity with the disaster's description, 0 … 1 (0 for all if the index is down)."""
     try:
-        found = similar(scenario.text(), TextQuery(kind="disaster_offer", audience=audience_for(user)))
+        found = similar(scenario.text(), TextQuery(kind="disaster_offer", audience=audience_for(user), per_page=100))
     except TextUnavailable:
         return {}
     top = max(found.values(), default=0.0)

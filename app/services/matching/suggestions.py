@@ -28,7 +28,7 @@ from app.models.postings import PARTNER_TYPES
 from app.permissions import visible_postings
 from app.services.matching import needs
 from app.services.matching.capacity import People, offer_people, people_in_text
-from app.services.matching.text import TextQuery, posting_text, self_similarity, similar
+from app.services.matching.text import TextQuery, posting_text, self_similarity, similar_hits
 from app.services.search.query import audience_for
 from app.timestamps import now_jst
 
@@ -54,6 +54,7 @@ W = {
 }
 MAX_REASONS = 4
 MAX_SUGGESTIONS = 50  # the most one list (page or API answer) shows
+SHORTLIST = 80  # candidates rated in full, the best by text and kind (bench/matching: no loss)
 
 
 @dataclass(frozen=True)
@@ -158,23 +159,31 @@ def suggest(posting: Posting, user, limit: int = 5, today: date | None = None) -
     scores: dict[int, float] = {}
     base: dict[int, float] = {}
     own_kind_scores: dict[int, float] | None = None
+    own, own_of = posting.municipality.code, {}
     for target in targets:
-        found = similar(text, TextQuery(
+        hits = similar_hits(text, TextQuery(
             kind=target.kind, audience=audience,
             request_status="open" if target.kind == "partnership_request" else None,
         ))
         if target.kind == posting.kind:
-            own_kind_scores = found
-        for posting_id, score in found.items():
+            own_kind_scores = {pid: score for pid, score, _ in hits}
+        for posting_id, score, code in hits:
             scores[posting_id] = score
             base[posting_id] = target.base
+            own_of[posting_id] = code
     norm = self_similarity(posting, text, audience, own_kind_scores) or max(scores.values(), default=1.0)
     scores.pop(posting.id, None)
-    if not scores:
+    # The structured parts reorder what the text found; only the best part of it is worth loading.
+    # (The engine's stored municipality code leaves the own municipality out before that.)
+    shortlist = sorted(
+        (pid for pid in scores if own_of.get(pid) != own),
+        key=lambda pid: -(min(1.0, scores[pid] / norm) + base[pid]),
+    )[:SHORTLIST]
+    if not shortlist:
         return []
     candidates = db.session.scalars(
         visible_postings(user)
-        .where(Posting.id.in_(list(scores)), Posting.status == "published",
+        .where(Posting.id.in_(shortlist), Posting.status == "published",
                Posting.municipality_id != posting.municipality_id)
         .options(selectinload(Posting.municipality), selectinload(Posting.partners),
                  selectinload(Posting.categories), selectinload(Posting.tags))

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 # Enough of the body to carry its topic; all of it would let long bodies drown the title.
 BODY_CHARS = 400
-CANDIDATES = 100  # per kind: the engine's page limit
+CANDIDATES = 100  # per kind asked for: the engine's page limit (fewer lost fits on the judged set)
 
 
 class TextUnavailable(Exception):
@@ -47,6 +47,11 @@ def posting_text(posting) -> str:
 
 def similar(text: str, query: TextQuery) -> dict[int, float]:
     """{posting id: raw similarity score} for the postings the engine finds most like `text`."""
+    return {pid: score for pid, score, _ in similar_hits(text, query)}
+
+
+def similar_hits(text: str, query: TextQuery) -> list[tuple[int, float, str | None]]:
+    """(posting id, raw score, owner's municipality code) for the postings most like `text`."""
     from search_index import SearchQuery
 
     engine = indexing.get_engine()
@@ -59,7 +64,7 @@ def similar(text: str, query: TextQuery) -> dict[int, float]:
     except Exception as exc:
         log.exception("similarity search failed")
         raise TextUnavailable from exc
-    return {hit.id: float(hit.score) for hit in result.hits}
+    return [(hit.id, float(hit.score), (hit.fields or {}).get("municipality_code")) for hit in result.hits]
 
 
 def self_similarity(posting, text: str, audience: str, known: dict[int, float] | None = None) -> float | None:
