@@ -15,7 +15,7 @@ from app.matching.forms import CaseStudyLinkForm, OutcomeForm
 from app.models import Notice, Posting, Thread
 from app.services import matching
 from app.services.matching import notices, outcomes
-from app.services.matching.suggestions import MAX_SUGGESTIONS
+from app.services.matching.suggestions import MAX_SUGGESTIONS, suggest_for_page
 
 PANEL_SIZE = 5
 PAGE_SIZE = 20
@@ -31,7 +31,7 @@ def _panel(posting: Posting, limit: int) -> Panel:
     if not matching.looks_for_partners(posting):
         return Panel()
     try:
-        return Panel(matching.suggest(posting, current_user, limit))
+        return Panel(suggest_for_page(posting, current_user, limit))
     except matching.TextUnavailable:
         return Panel(available=False)
 

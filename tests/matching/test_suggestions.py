@@ -157,3 +157,19 @@ def test_api_matches_shape_and_errors(client, postings, fair):
         response = client.get(url)
         assert response.status_code == status, url
         assert response.get_json()["error"]["message"]
+
+
+def test_the_panel_is_remembered_but_visibility_is_checked_on_every_view(client, postings, fair, monkeypatch):
+    from app.services.matching import suggestions
+    from app.services.postings.editing import archive_posting
+
+    suggestions._panel_cache.clear()
+    ward = _case(postings, "131075", "墨田区で開いた移住フェア",
+                 summary="区の施設を会場に移住フェア（移住相談会）を共催し、区報で区民に周知しました。子育て世帯が多く参加。",
+                 fields=["移住", "子育て"])
+    assert ward.title in client.get(f"/postings/{fair.id}").get_data(as_text=True)
+    calls = []
+    monkeypatch.setattr(suggestions, "suggest", lambda *a, **k: calls.append(a) or [])
+    archive_posting(ward, None)
+    page = client.get(f"/postings/{fair.id}").get_data(as_text=True)
+    assert calls == [] and ward.title not in page and "この募集に合いそうな自治体・事例" in page

@@ -15,6 +15,7 @@ municipality, drafts, archived postings or, for the public, officials-only posti
 """
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -404,3 +405,27 @@ def _spread(ranked: list[Suggestion]) -> list[Suggestion]:
         seen[suggestion.posting.municipality_id] += 1
     ranked.sort(key=lambda s: -s.score)
     return ranked
+
+
+# --- the posting pages' panel: the same suggestions, kept a minute ------------------------------
+
+PANEL_CACHE_SECONDS = 60.0
+_panel_cache: dict = {}
+
+
+def suggest_for_page(posting: Posting, user, limit: int) -> list[Suggestion]:
+    """`suggest`, remembered for a minute per posting version and audience (a posting page is
+    read far more often than the index changes); visibility is checked again on every read."""
+    key = (str(db.engine.url), posting.id, posting.updated_at, audience_for(user), limit, now_jst().date())
+    hit = _panel_cache.get(key)
+    if hit is None or time.monotonic() - hit[0] > PANEL_CACHE_SECONDS:
+        found = suggest(posting, user, limit)
+        if len(_panel_cache) > 512:
+            _panel_cache.clear()
+        _panel_cache[key] = (time.monotonic(), [(s.posting.id, s.score, s.reasons) for s in found])
+        return found
+    ids = [pid for pid, _, _ in hit[1]]
+    postings = {p.id: p for p in db.session.scalars(
+        visible_postings(user).where(Posting.id.in_(ids), Posting.status == "published")
+        .options(selectinload(Posting.municipality)))}
+    return [Suggestion(postings[pid], score, list(reasons)) for pid, score, reasons in hit[1] if pid in postings]
