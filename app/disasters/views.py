@@ -10,7 +10,10 @@ from app.disasters.forms import DeclarationForm
 from app.extensions import db
 from app.models import DisasterDeclaration
 from app.services.matching import declarations
-from app.services.matching.disasters import affected_requests, fitting_offers
+from app.services.matching.disasters import affected_requests, fitting
+
+# The disaster page lists the best offers only: it must stay light on a slow phone.
+PAGE_OFFERS = 60
 
 
 @bp.app_context_processor
@@ -38,10 +41,11 @@ def detail(declaration_id: int):
     """Light on purpose (no images, one small inline style sheet): read on a slow phone, printed."""
     declaration = _load(declaration_id)
     scenario = declarations.scenario_of(declaration)
+    offers, total = fitting(scenario, current_user, PAGE_OFFERS, today=declarations.today())
     return render_template(
         "disasters/detail.html", declaration=declaration,
         active=declaration.is_active(declarations.today()),
-        offers=fitting_offers(scenario, current_user, today=declarations.today()),
+        offers=offers, total=total,
         requests=affected_requests(scenario, current_user),
         can_declare=permissions.can_declare_disaster(current_user),
     )

@@ -47,6 +47,10 @@ def people_in_text(text: str | None) -> People | None:
 
 def offer_people(offer) -> People | None:
     """People a disaster offer can take in: `capacity_people` when stated, else from the text."""
-    if getattr(offer, "capacity_people", None):
-        return People(offer.capacity_people, approximate=False, from_text=False)
-    return people_in_text(offer.capacity)
+    return people_of(getattr(offer, "capacity_people", None), offer.capacity)
+
+
+def people_of(capacity_people: int | None, capacity: str | None) -> People | None:
+    if capacity_people:
+        return People(capacity_people, approximate=False, from_text=False)
+    return people_in_text(capacity)

@@ -12,7 +12,7 @@ then the search engine's text similarity with the disaster's description.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -21,7 +21,7 @@ from app.models.geo import NATIONWIDE, PREFECTURES, covers, region_for_prefectur
 from app.models.postings import OFFER_TYPES
 from app.permissions import visible_postings
 from app.services.matching import needs
-from app.services.matching.capacity import People, offer_people
+from app.services.matching.capacity import People, people_of
 from app.services.matching.suggestions import Suggestion, capacity_reason
 from app.services.matching.text import TextQuery, TextUnavailable, similar
 from app.services.search.query import audience_for
@@ -79,29 +79,43 @@ class _Score:
 def fitting_offers(scenario: Scenario, user, limit: int | None = None, today: date | None = None
                    ) -> list[Suggestion]:
     """The offers that fit the scenario, best first, with reasons."""
+    return fitting(scenario, user, limit, today)[0]
+
+
+def fitting(scenario: Scenario, user, limit: int | None = None, today: date | None = None,
+            among=None) -> tuple[list[Suggestion], int]:
+    """(the best `limit` fitting offers with reasons, how many offers fit in all); `among`:
+    only these posting ids (e.g. what a search found)."""
     today = today or now_jst().date()
     visible = visible_postings(user).where(Posting.kind == "disaster_offer").with_only_columns(Posting.id)
-    # The kind of help and the regions are JSON lists: sifted from plain columns first, so that
-    # only the offers that fit are loaded as objects (there are thousands of offers at 100k).
-    rows = db.session.execute(
-        select(DisasterOffer.id, DisasterOffer.offer_types, DisasterOffer.regions_covered)
+    # Sifted and scored on plain columns first (the kinds of help and the regions are JSON
+    # lists): only the offers that can still make the top `limit` are loaded as objects.
+    rows = [row for row in db.session.execute(
+        select(DisasterOffer.id, DisasterOffer.offer_types, DisasterOffer.regions_covered,
+               DisasterOffer.capacity, DisasterOffer.capacity_people, Municipality.prefecture, Municipality.region)
+        .join(Municipality, DisasterOffer.municipality_id == Municipality.id)
         .where(DisasterOffer.id.in_(visible), DisasterOffer.status == "published",
                or_(DisasterOffer.valid_until.is_(None), DisasterOffer.valid_until >= today),
-               DisasterOffer.municipality_id.in_(
-                   select(Municipality.id).where(Municipality.prefecture.not_in(scenario.prefectures))))
-    )
-    fitting_ids = [row.id for row in rows if _fits(row.offer_types, row.regions_covered, scenario)]
-    if not fitting_ids:
-        return []
-    offers = db.session.scalars(
-        select(DisasterOffer).where(DisasterOffer.id.in_(fitting_ids))
-        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
-                 selectinload(Posting.tags), selectinload(Posting.officer))
-    ).all()
+               Municipality.prefecture.not_in(scenario.prefectures),
+               DisasterOffer.id.in_(list(among)) if among is not None else true())
+    ) if _fits(row.offer_types, row.regions_covered, scenario)]
+    if not rows:
+        return [], 0
     text = _text_scores(scenario, user)
-    ranked = [_rate(offer, scenario, text.get(offer.id, 0.0)) for offer in offers]
+    first = {row.id: _score(row, scenario, text.get(row.id, 0.0)) for row in rows}
+    wanted = list(first)
+    if limit and len(wanted) > limit:
+        # Ties with the affected area are all that the objects add: at most W["ties"].
+        bar = sorted((s.value for s in first.values()), reverse=True)[limit - 1] - W["ties"]
+        wanted = [pid for pid, s in first.items() if s.value >= bar]
+    offers = db.session.scalars(
+        select(DisasterOffer).where(DisasterOffer.id.in_(wanted))
+        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
+                 selectinload(Posting.officer))
+    ).all()
+    ranked = [_with_ties(offer, first[offer.id], scenario) for offer in offers]
     ranked.sort(key=lambda s: (-s.score, s.posting.id))
-    return ranked[:limit] if limit else ranked
+    return (ranked[:limit] if limit else ranked), len(rows)
 
 
 def _fits(offer_types, regions_covered, scenario: Scenario) -> bool:
@@ -120,35 +134,41 @@ def _text_scores(scenario: Scenario, user) -> dict[int, float]:
     return {pid: score / top for pid, score in found.items()} if top > 0 else {}
 
 
-def _rate(offer: DisasterOffer, scenario: Scenario, text: float) -> Suggestion:
+def _score(row, scenario: Scenario, text: float) -> _Score:
+    """Everything but the ties with the affected area, from the offer's plain columns."""
     score = _Score()
-    given = [n for n in scenario.needs if n in (offer.offer_types or [])]
+    types = set(row.offer_types or [])
+    given = [n for n in scenario.needs if n in types]
     # Meeting one need is what counts; meeting more of them adds a little.
     score.add(W["help"] + W["more_help"] * (len(given) - 1) / max(1, len(scenario.needs) - 1),
               f"協力の種類: {needs.help_labels(given)}", priority=1)
-    if HOUSING & set(scenario.needs) and HOUSING & set(offer.offer_types or []):
-        room = offer_people(offer)
+    if HOUSING & set(scenario.needs) and HOUSING & types:
+        room = people_of(row.capacity_people, row.capacity)
         needed = People(scenario.people, approximate=False, from_text=False) if scenario.people else None
         if room is None:
             score.add(W["capacity_unknown"], None, priority=2)
         else:
             share = min(1.0, room.count / needed.count) if needed else 1.0
             score.add(W["capacity"] * share, capacity_reason(room, needed), priority=2)
-    coverage = offer.regions_covered or []
+    coverage = row.regions_covered or []
     if not coverage or NATIONWIDE in coverage:
         score.add(0.0, "対象地域: 全国", priority=3)
     else:
         reached = [r for r in sorted(scenario.regions) if r in coverage]
         score.add(0.0, f"対象地域: {'・'.join(reached)}を含む", priority=3)
+    if row.region in scenario.regions:
+        score.add(W["near"], f"近隣（被災地域外）: {row.prefecture}", priority=5)
+    else:
+        score.add(0.0, f"被災地域外: {row.prefecture}", priority=5)
+    score.add(W["text"] * text, None, priority=9)
+    return score
+
+
+def _with_ties(offer: DisasterOffer, first: _Score, scenario: Scenario) -> Suggestion:
+    score = _Score(first.value, list(first.reasons))
     ties = [m for m in offer.partners if m.prefecture in scenario.prefectures]
     if ties:
         score.add(W["ties"], f"被災地に交流先: {'・'.join(m.name for m in ties[:3])}", priority=4)
-    home = offer.municipality
-    if home.region in scenario.regions:
-        score.add(W["near"], f"近隣（被災地域外）: {home.prefecture}", priority=5)
-    else:
-        score.add(0.0, f"被災地域外: {home.prefecture}", priority=5)
-    score.add(W["text"] * text, None, priority=9)
     reasons = [text for _, text in sorted(score.reasons, key=lambda r: r[0])]
     return Suggestion(offer, score.value, reasons)
 

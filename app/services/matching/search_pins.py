@@ -5,7 +5,7 @@ results follow without them."""
 from dataclasses import dataclass, field, replace
 
 from app.services.matching import declarations, needs
-from app.services.matching.disasters import fitting_offers
+from app.services.matching.disasters import fitting
 from app.services.search import query as search
 
 PINNED = 5
@@ -36,10 +36,10 @@ def disaster_pins(user, params) -> Pins | None:
     for disaster in declarations.active():
         if not _about_disaster(params, disaster):
             continue
-        fitting = fitting_offers(disaster.scenario(), user, today=declarations.today())
+        among = None
         if params.q:  # only offers the search itself finds
             found = search.search(user, replace(params, kind="disaster_offer", page=1, per_page=100))
-            matched = {item.posting.id for item in found.items}
-            fitting = [s for s in fitting if s.posting.id in matched]
-        return Pins(disaster, fitting[:PINNED]) if fitting else None
+            among = {item.posting.id for item in found.items}
+        best, _ = fitting(disaster.scenario(), user, PINNED, today=declarations.today(), among=among)
+        return Pins(disaster, best) if best else None
     return None
