@@ -75,6 +75,17 @@ class SearchEngine:
         index until the swap. Other writers wait (and may time out with IndexWriteError)."""
         return self.backend.rebuild((prepare(d) for d in docs), procs=procs)
 
+    def replay_lock(self, timeout: float, *, connection=None):
+        """A lock for whoever reads a source of truth and then writes this index, held around
+        both: a writer that read an older version can then never write it over a newer one.
+        LockTimeout after `timeout` seconds. A transactional backend takes it in the
+        database transaction of `connection` (released when that transaction ends)."""
+        return self.backend.replay_lock(timeout, connection=connection)
+
+    def remove_leftovers(self) -> None:
+        """Remove what earlier versions of the index left beside it (safe at any time)."""
+        self.backend.remove_leftovers()
+
     # -- reads -------------------------------------------------------------------------
 
     def healthy(self) -> bool:

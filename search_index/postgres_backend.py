@@ -23,6 +23,7 @@ on another at once.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import threading
@@ -32,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from .analysis import READING_PREFIX, WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, ids_to_mask, mask_to_ids
+from .locking import LockTimeout
 from .schema import INDEX_FORMAT, MUNI_PREFIX
 from .tokens import document_tokens
 from .view import LRU, MaskView
@@ -115,6 +117,27 @@ class PostgresIndex:
             INSERT INTO {p}state VALUES ('generation', 0), ('epoch', 0), ('format', {int(INDEX_FORMAT)})
                 ON CONFLICT (key) DO NOTHING;
         """)
+
+    def replay_lock(self, timeout: float, connection=None):
+        """See SearchEngine.replay_lock: a transaction-scoped advisory lock on `connection`
+        (every host shares it; `timeout` is PostgreSQL's lock_timeout, LockTimeout when it
+        passes). Without a connection there is no transaction to hold it in: nothing to do."""
+        if connection is not None:
+            from psycopg import errors
+
+            with connection.cursor() as cur:
+                cur.execute("SELECT current_setting('lock_timeout')")
+                previous = cur.fetchone()[0]
+                cur.execute("SELECT set_config('lock_timeout', %s, true)", (f"{max(1, int(timeout * 1000))}ms",))
+                try:
+                    cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.p + "replay",))
+                except errors.LockNotAvailable:
+                    raise LockTimeout(f"index {self.p!r} is being replayed by another process") from None
+                cur.execute("SELECT set_config('lock_timeout', %s, true)", (previous,))
+        return contextlib.nullcontext()
+
+    def remove_leftovers(self) -> None:
+        """Nothing is ever left beside the tables."""
 
     # -- writes ------------------------------------------------------------------------
 

@@ -16,6 +16,10 @@ from datetime import date
 from .analysis import bigrams, normalize
 
 FACET_NAMES = ("kind", "category", "prefecture", "region", "field", "status", "year", "request_status")
+# The statuses an indexed document may have (documents of any other status, e.g. drafts, are
+# not indexed). A search finds published ones unless it asks for status="archived"; the public
+# audience never sees archived ones.
+INDEXED_STATUSES = ("published", "archived")
 
 
 @dataclass

@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 LOCK_FILE = "write.lock"
+REPLAY_LOCK_FILE = "app-apply.lock"
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
 
 
@@ -404,6 +405,18 @@ class WhooshIndex:
             raise IndexWriteError(f"cannot open index lock: {e}") from e
         with held:
             yield
+
+    def replay_lock(self, timeout: float, connection=None):
+        """See SearchEngine.replay_lock: a file lock of its own in the index directory."""
+        return file_lock(self.root / REPLAY_LOCK_FILE, timeout)
+
+    def remove_leftovers(self) -> None:
+        """Earlier versions moved an unusable index aside to `<dir>.broken-<hex>` and never
+        removed it; those copies are of no use (the index is rebuilt from the database)."""
+        for aside in self.root.parent.glob(f"{self.root.name}.broken-*"):
+            if aside.is_dir():
+                log.info("Removing old broken search index %s", aside)
+                shutil.rmtree(aside, ignore_errors=True)
 
     def _new_generation(self) -> Path:
         path = self.root / f"ix-{time.time_ns():x}-{os.getpid()}"

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-from app.accounts import views  # noqa: E402,F401
+from app.accounts import address_views, reset_views, signup_views, views  # noqa: E402,F401

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required, logout_user
 from app import permissions
 from app.accounts import bp
 from app.accounts.forms import ConfirmForm, EmailChangeForm, TransferForm
+from app.accounts.mail_limits import limit_mail_by_address, limit_mail_by_client
 from app.accounts.signup_views import link_invalid
-from app.accounts.views import limit_mail_by_address, limit_mail_by_client
 from app.extensions import db
 from app.security import private
 from app.services.accounts import address_change, tokens

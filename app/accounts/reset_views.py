@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from app.accounts import bp
 from app.accounts.forms import ResetForm, ResetRequestForm
+from app.accounts.mail_limits import limit_mail_by_address, limit_mail_by_client
 from app.accounts.signup_views import link_invalid
-from app.accounts.views import limit_mail_by_address, limit_mail_by_client
 from app.extensions import db, limiter
 from app.security import private
 from app.services.accounts import reset, tokens

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.accounts import bp
 from app.accounts.forms import SignupForm, VerifyForm
-from app.accounts.views import limit_mail_by_address, limit_mail_by_client
+from app.accounts.mail_limits import limit_mail_by_address, limit_mail_by_client
 from app.extensions import db, limiter
 from app.models import Municipality
 from app.security import private

@@ -8,30 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.extensions import limiter
-from app.ratelimits import address_key
 from app.security import safe_next
 from app.services.accounts import users
-
-
-def _mail_limit() -> str:
-    return current_app.config["RATELIMIT_ACCOUNT_MAIL"]
-
-
-def _mail_address_limit() -> str:
-    return current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"]
-
-
-def _mail_sent(response) -> bool:
-    return response.status_code in (302, 303)
-
-
-# Forms that send a mail to the address typed in: every POST counts per client address; per
-# address typed, only the submissions that sent (or answered "we sent") a mail count, so
-# correcting a typo does not use up the few mails an address may be sent.
-limit_mail_by_client = limiter.shared_limit(_mail_limit, scope="account-mail-client", methods=["POST"])
-limit_mail_by_address = limiter.shared_limit(_mail_address_limit, scope="account-mail-address",
-                                             methods=["POST"], key_func=address_key,
-                                             deduct_when=_mail_sent)
 
 
 def relogin(user) -> None:
@@ -83,5 +61,3 @@ def change_password():
             return redirect(url_for("public.home"))
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
 
-
-from app.accounts import address_views, reset_views, signup_views  # noqa: E402,F401

@@ -7,7 +7,8 @@ from app.models.postings import KINDS, OFFER_TYPES, REQUEST_STATUSES
 from app.search.params import MAX_PER_PAGE, MAX_QUERY
 from app.services.matching.disasters import MAX_PEOPLE
 from app.services.matching.suggestions import MAX_SUGGESTIONS
-from app.services.search.query import FACETS, SEARCH_STATUSES, SORTS
+from app.services.search.query import SORTS
+from search_index import FACET_NAMES, INDEXED_STATUSES
 
 
 def _param(name: str, schema: dict, description: str) -> dict:
@@ -42,7 +43,7 @@ def document(server_url: str) -> dict:
         _param("prefecture", {"type": "string", "enum": PREFECTURES}, "都道府県（投稿自治体または連携先）"),
         _param("region", {"type": "string", "enum": list(REGIONS)}, "地域"),
         _param("field", {"type": "string", "maxLength": 40}, "分野タグ"),
-        _param("status", {"type": "string", "enum": list(SEARCH_STATUSES), "default": "published"},
+        _param("status", {"type": "string", "enum": list(INDEXED_STATUSES), "default": "published"},
                "公開状態。archived は自治体職員のログイン時のみ該当があります。"),
         _param("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "公開年"),
         _param("request_status", {"type": "string", "enum": list(REQUEST_STATUSES)},
@@ -242,7 +243,7 @@ def document(server_url: str) -> dict:
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
                         "facets": {
                             "type": "object",
-                            "properties": {f: {"type": "array", "items": facet_value} for f in FACETS},
+                            "properties": {f: {"type": "array", "items": facet_value} for f in FACET_NAMES},
                         },
                     },
                     "required": ["total", "strict_total", "related", "readings", "page", "per_page",

@@ -5,7 +5,8 @@ from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, text_arg
 from app.models import REGIONS
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, REQUEST_STATUSES
-from app.services.search.query import SEARCH_STATUSES, SORTS, SearchParams
+from app.services.search.query import SORTS, SearchParams
+from search_index import INDEXED_STATUSES
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
@@ -19,7 +20,7 @@ def search_params(per_page: int = 20) -> SearchParams:
         prefecture=choice_arg("prefecture", PREFECTURES, "都道府県"),
         region=choice_arg("region", REGIONS, "地域"),
         field=text_arg("field", "分野", 40) or None,
-        status=choice_arg("status", SEARCH_STATUSES, "状態"),
+        status=choice_arg("status", INDEXED_STATUSES, "状態"),
         year=int_arg("year", "公開年", 1900, 2100),
         request_status=choice_arg("request_status", REQUEST_STATUSES, "募集状況"),
         sort=choice_arg("sort", SORTS, "並び順") or "relevance",

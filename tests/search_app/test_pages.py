@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Posting
-from app.services.search.indexing import _with_relations, document_for
+from app.services.search.indexing import POSTINGS, document_for
 from tests.search_app.conftest import find_ids
 
 
@@ -17,7 +17,7 @@ def public_texts(demo_app) -> dict[int, str]:
     with demo_app.app_context():
         stmt = select(Posting).where(Posting.status == "published", Posting.visibility == "public")
         out = {}
-        for p in db.session.scalars(_with_relations(stmt)):
+        for p in db.session.scalars(stmt.options(*POSTINGS.relations)):
             d = document_for(p)
             out[p.id] = " ".join([d["title"], d["summary"], d["body"], d["extra_text"]])
         db.session.remove()

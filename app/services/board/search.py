@@ -6,38 +6,33 @@ never holds a board topic, so officials-only text cannot reach them whatever a q
 Topic ids also need no offset against posting ids, and rebuilding either index leaves the
 other alone.
 
-As for postings (app/services/search/indexing.py), the database is the source of truth: a
-change is queued (`BoardIndexQueue`) in the topic's transaction and applied after the commit;
-a failed index write leaves the row for the next write or `flask board sync`. Hits are loaded
+As for postings, the database is the source of truth: the topics are an index feed
+(app/services/search/feed.py), a change is queued (`BoardIndexQueue`) in the topic's
+transaction and applied after the commit; a failed index write leaves the row for the next
+write or `flask board sync`. Hits are loaded
 through `visible_topics(user)`, so a stale index can never show a hidden topic.
 """
 
-import contextlib
 import logging
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, text, tuple_, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.extensions import db
 from app.markdown import markdown_to_text
 from app.models import BoardIndexQueue, BoardTopic, Category, Tag
-from app.models.base import utcnow
 from app.models.board import TOPIC_STATUSES
-from app.services.search import indexing
-from search_index.locking import LockTimeout, file_lock
+from app.services.search.feed import IndexFeed, open_engine
+from search_index import SearchQuery
 
 log = logging.getLogger(__name__)
 
 KIND = "board_topic"
-BATCH = 200
-APPLY_LOCK = "app-apply.lock"
 SUMMARY_CHARS = 160
 SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
 
@@ -47,31 +42,24 @@ SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
 
 def get_engine():
     """The board's engine, one per process and app: BOARD_INDEX_DIR, or tables of its own."""
-    return indexing.open_engine("board_search_engine", current_app.config["BOARD_INDEX_DIR"],
-                                "board_search_")
+    return open_engine("board_search_engine", current_app.config["BOARD_INDEX_DIR"], "board_search_")
 
 
-def _with_relations(stmt):
-    return stmt.options(
-        selectinload(BoardTopic.municipality),
-        selectinload(BoardTopic.categories),
-        selectinload(BoardTopic.tags),
-        selectinload(BoardTopic.answers),
-    )
+_RELATIONS = (selectinload(BoardTopic.municipality), selectinload(BoardTopic.categories),
+              selectinload(BoardTopic.tags), selectinload(BoardTopic.answers))
 
 
 def document_for(topic: BoardTopic) -> dict:
     """A topic and its visible answers as one document (a hit in an answer finds the topic)."""
     muni = topic.municipality
-    text = markdown_to_text(topic.body)
     answers = [markdown_to_text(a.body) for a in topic.answers if not a.is_hidden]
     return {
         "id": topic.id,
         "external_id": None,
         "kind": KIND,
         "title": topic.title,
-        "summary": text[:SUMMARY_CHARS],
-        "body": text,
+        "summary": markdown_to_text(topic.body)[:SUMMARY_CHARS],
+        "body": topic.body,  # Markdown: the engine turns it into text
         "extra_text": "\n".join(answers),
         "municipality_code": muni.code if muni else None,
         "municipality_name": muni.name if muni else None,
@@ -91,155 +79,25 @@ def document_for(topic: BoardTopic) -> dict:
     }
 
 
-def _indexable(topic: BoardTopic) -> bool:
-    return not topic.is_hidden
+TOPICS = IndexFeed(
+    name="board",
+    model=BoardTopic,
+    queue_model=BoardIndexQueue,
+    queue_key="topic_id",
+    engine=get_engine,
+    document_for=document_for,
+    indexable=BoardTopic.hidden_at.is_(None),
+    relations=_RELATIONS,
+)
 
-
-# --- the queue ---------------------------------------------------------------------------
-
-
-def queue(topic_id: int) -> None:
-    """Record, in the caller's transaction, that the index must catch up with this topic."""
-    row = db.session.get(BoardIndexQueue, topic_id)
-    if row is None:
-        db.session.add(BoardIndexQueue(topic_id=topic_id, queued_at=utcnow(), attempts=0))
-    else:
-        row.queued_at = utcnow()
-
-
-def _apply_lock(timeout: float):
-    """Serialises appliers (read the database, then write the index). A transactional
-    backend (SEARCH_BACKEND=postgres) locks in the database instead (see _apply_batch)."""
-    if get_engine().transactional:
-        return contextlib.nullcontext()
-    return file_lock(Path(current_app.config["BOARD_INDEX_DIR"]) / APPLY_LOCK, timeout)
-
-
-@contextlib.contextmanager
-def deferred():
-    """For bulk writes (the demo loader): changes are only queued, and written to the index
-    in one go at the end instead of once per save."""
-    current_app.extensions["board_index_deferred"] = True
-    try:
-        yield
-    finally:
-        current_app.extensions.pop("board_index_deferred", None)
-        sync()
-
-
-def apply_pending(limit: int = BATCH) -> int:
-    """Write queued changes to the index; returns how many are still pending. Never raises:
-    the topic was already committed."""
-    if current_app.extensions.get("board_index_deferred"):
-        return pending_count()
-    try:
-        with _apply_lock(current_app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)), Session(db.engine) as session:
-            return _apply_batch(session, limit)
-    except LockTimeout:
-        log.info("Another process is writing the board index; changes left pending")
-    except Exception:
-        log.warning("Board index update failed; changes left pending", exc_info=True)
-    try:
-        return max(pending_count(), 1)
-    except Exception:
-        return 1
-
-
-def _apply_batch(session: Session, limit: int) -> int:
-    rows = session.execute(
-        select(BoardIndexQueue.topic_id, BoardIndexQueue.queued_at)
-        .order_by(BoardIndexQueue.queued_at).limit(limit)
-    ).all()
-    if not rows:
-        return 0
-    ids = [r.topic_id for r in rows]
-    engine = get_engine()
-    connection = None
-    if engine.transactional:
-        # One applier at a time across hosts; the index write commits with the cleared rows.
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('kakehashi-board-index-apply'))"))
-        connection = indexing.raw_connection(session)
-    topics = session.scalars(_with_relations(select(BoardTopic).where(BoardTopic.id.in_(ids)))).all()
-    docs = [document_for(t) for t in topics if _indexable(t)]
-    deletions = sorted(set(ids) - {d["id"] for d in docs})
-    try:
-        if docs:
-            engine.upsert(docs, connection=connection)
-        if deletions:
-            engine.delete(deletions, connection=connection)
-    except Exception:
-        log.warning("Board index write failed; %d change(s) left pending", len(rows), exc_info=True)
-        if connection is not None:
-            session.rollback()  # the failed statement aborted this transaction
-        session.execute(update(BoardIndexQueue).where(BoardIndexQueue.topic_id.in_(ids))
-                        .values(attempts=BoardIndexQueue.attempts + 1))
-        session.commit()
-        return session.scalar(select(func.count()).select_from(BoardIndexQueue)) or 0
-    _clear(session, rows)
-    session.commit()
-    return session.scalar(select(func.count()).select_from(BoardIndexQueue)) or 0
-
-
-def _clear(session: Session, rows) -> None:
-    """Delete exactly the rows handled; a row queued again meanwhile has a newer time."""
-    pairs = [(r.topic_id, r.queued_at) for r in rows]
-    session.execute(delete(BoardIndexQueue).where(
-        tuple_(BoardIndexQueue.topic_id, BoardIndexQueue.queued_at).in_(pairs)))
-
-
-def pending_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(BoardIndexQueue)) or 0
-
-
-def sync() -> int:
-    """Replay every pending change; returns how many remain."""
-    remaining = pending_count()
-    while remaining:
-        before = remaining
-        remaining = apply_pending()
-        if remaining >= before:
-            break
-    return remaining
-
-
-def _all_documents(session: Session) -> Iterator[dict]:
-    last_id = 0
-    while True:
-        stmt = (select(BoardTopic).where(BoardTopic.hidden_at.is_(None), BoardTopic.id > last_id)
-                .order_by(BoardTopic.id).limit(BATCH))
-        batch = session.scalars(_with_relations(stmt)).all()
-        if not batch:
-            return
-        yield from (document_for(t) for t in batch)
-        last_id = batch[-1].id
-        session.expunge_all()
-
-
-def rebuild(wait: float = 120.0) -> int:
-    """Rebuild the board index from the database and swap it in."""
-    with _apply_lock(wait), Session(db.engine) as session:
-        rows = session.execute(select(BoardIndexQueue.topic_id, BoardIndexQueue.queued_at)).all()
-        count = get_engine().rebuild(_all_documents(session))
-        if rows:
-            _clear(session, rows)
-        session.commit()
-    sync()
-    return count
-
-
-def indexable_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(BoardTopic).where(BoardTopic.hidden_at.is_(None))) or 0
-
-
-def ensure_index() -> int | None:
-    """Rebuild when the board index is missing, broken or out of step; None if not needed."""
-    engine = get_engine()
-    if not engine.healthy():
-        return rebuild()
-    if sync() == 0 and engine.doc_count() != indexable_count():
-        return rebuild()
-    return None
+queue = TOPICS.queue
+deferred = TOPICS.deferred
+apply_pending = TOPICS.apply_pending
+sync = TOPICS.sync
+pending_count = TOPICS.pending_count
+rebuild = TOPICS.rebuild
+indexable_count = TOPICS.indexable_count
+ensure_index = TOPICS.ensure_index
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -292,8 +150,6 @@ class BoardResults:
 
 
 def _engine_search(params: BoardSearchParams):
-    from search_index import SearchQuery
-
     query = SearchQuery(
         q=params.q, kind=KIND, category=params.category, field=params.field,
         request_status=params.status, audience="official",
@@ -338,8 +194,6 @@ def similar(user, topic: BoardTopic, limit: int) -> list[BoardTopic] | None:
     category or tag with it, best first; None when the index cannot answer."""
     if not permissions.can_use_board(user):
         return []
-    from search_index import SearchQuery
-
     text = " ".join([topic.title, " ".join(t.name for t in topic.tags), markdown_to_text(topic.body)])
     try:
         result = get_engine().more_like(text, SearchQuery(kind=KIND, audience="official", per_page=limit * 3 + 1))

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app import permissions
 from app.extensions import db
-from app.models import Category, Follow, Municipality
+from app.models import Follow, Municipality
 from app.models.base import utcnow
 from app.models.follows import FREQUENCIES, TARGETS
 from app.models.geo import PREFECTURES, REGIONS
@@ -13,6 +13,7 @@ from app.models.postings import KINDS, REQUEST_STATUSES
 
 # Search filters a saved search keeps (status and year make no sense for new postings).
 from app.services.follow.matching import SEARCH_FILTER_NAMES as SEARCH_FILTERS
+from app.services.search import query
 
 FOLLOW_TARGETS = tuple(t for t in TARGETS if t != "search")
 MAX_FOLLOWS = 100
@@ -22,23 +23,13 @@ class FollowError(ValueError):
     """A follow that cannot be saved; the message says why (Japanese)."""
 
 
-def category_labels() -> dict[str, str]:
-    return dict(db.session.execute(select(Category.code, Category.label)).all())
-
-
 def value_label(name: str, value: str) -> str:
-    """How a filter value reads in lists and in 「なぜ届いたか」 lines."""
-    if name == "kind":
-        return KINDS.get(value, value)
-    if name == "category":
-        label = category_labels().get(value)
-        return f"{value} {label}" if label else value
-    if name == "request_status":
-        return REQUEST_STATUSES.get(value, value)
+    """How a filter value reads in lists and in 「なぜ届いたか」 lines: as on the search page,
+    and a municipality by its name."""
     if name == "municipality":
         muni = db.session.scalar(select(Municipality).where(Municipality.code == value))
         return muni.display_name if muni else value
-    return value
+    return query.value_label(name, value)
 
 
 FILTER_LABELS = {"kind": "種類", "category": "カテゴリ", "prefecture": "都道府県", "region": "地域",
@@ -58,7 +49,7 @@ def describe(follow: Follow) -> str:
 def _check_value(name: str, value: str) -> str:
     value = (value or "").strip()
     allowed = {
-        "kind": KINDS, "category": category_labels(), "prefecture": PREFECTURES, "region": REGIONS,
+        "kind": KINDS, "category": query.category_labels(), "prefecture": PREFECTURES, "region": REGIONS,
         "request_status": REQUEST_STATUSES,
     }
     if name == "municipality":

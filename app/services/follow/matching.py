@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import DigestItem, Follow, Municipality, Posting
 from app.services.postings.listing import ListFilters, filtered_postings
 from app.services.search import indexing
+from search_index import FACET_NAMES, SearchQuery
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def window_start(follow: Follow, now: datetime) -> datetime:
     return max(follow.created_at, now - timedelta(days=LOOKBACK_DAYS))
 
 
-SEARCH_FILTER_NAMES = ("kind", "category", "prefecture", "region", "field", "request_status")
+# The search filters a saved search keeps (status and year make no sense for new postings).
+SEARCH_FILTER_NAMES = tuple(f for f in FACET_NAMES if f not in ("status", "year"))
 
 
 def list_filters(follow: Follow) -> ListFilters:
@@ -76,8 +78,6 @@ def matching_ids(follow: Follow, now: datetime, kinds=None) -> list[int]:
 
 def _engine_ids(follow: Follow, earliest: datetime, wanted: set[int]) -> set[int]:
     """The wanted ids the saved search finds (words and filters as on the search page)."""
-    from search_index import SearchQuery
-
     filters = {k: v for k, v in (follow.filters or {}).items() if k in SEARCH_FILTER_NAMES}
     found: set[int] = set()
     try:

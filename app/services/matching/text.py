@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.markdown import markdown_to_text
 from app.services.search import indexing
+from search_index import SearchQuery
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +53,12 @@ def similar(text: str, query: TextQuery) -> dict[int, float]:
 
 def similar_hits(text: str, query: TextQuery) -> list[tuple[int, float, str | None]]:
     """(posting id, raw score, owner's municipality code) for the postings most like `text`."""
-    from search_index import SearchQuery
-
-    engine = indexing.get_engine()
     search_query = SearchQuery(
         kind=query.kind, audience=query.audience, request_status=query.request_status,
         municipality_code=query.municipality_code, per_page=query.per_page,
     )
     try:
-        result = engine.more_like(text, search_query)
+        result = indexing.get_engine().more_like(text, search_query)
     except Exception as exc:
         log.exception("similarity search failed")
         raise TextUnavailable from exc

@@ -20,38 +20,25 @@ from app.models import Category, Posting
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
 from app.permissions import visible_postings
 from app.services.search import indexing
+from search_index import FACET_NAMES, SearchQuery
 
 log = logging.getLogger(__name__)
 
-FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year", "request_status")
 FACET_LABELS = {
     "kind": _l("種類"), "category": _l("カテゴリ"), "prefecture": _l("都道府県"), "region": _l("地域"),
     "field": _l("分野"), "status": _l("状態"), "year": _l("公開年"), "request_status": _l("募集状況"),
 }
-SEARCH_STATUSES = ("published", "archived")  # the index holds no drafts
 SORTS = {"relevance": _l("関連度順"), "newest": _l("新しい順")}
 
 
-@dataclass(frozen=True)
-class SearchParams:
-    """Validated search input (see app/filters.py for the checks)."""
-
-    q: str = ""
-    kind: str | None = None
-    category: str | None = None
-    prefecture: str | None = None
-    region: str | None = None
-    field: str | None = None
-    status: str | None = None
-    year: int | None = None
-    request_status: str | None = None  # partnership requests: open | matched | closed
-    sort: str = "relevance"
-    expand: bool = True  # also search synonyms and related terms
-    page: int = 1
-    per_page: int = 20
+@dataclass
+class SearchParams(SearchQuery):
+    """The engine's query as the search page and the API read it from the query string
+    (validated: app/search/params.py), with what their links need. The audience is the
+    searching user's, set by `search`."""
 
     def active_filters(self) -> list[tuple[str, str]]:
-        return [(f, str(getattr(self, f))) for f in FACETS if getattr(self, f) is not None]
+        return [(f, str(getattr(self, f))) for f in FACET_NAMES if getattr(self, f) is not None]
 
     def without(self, name: str) -> "SearchParams":
         return replace(self, **{name: None if name != "q" else ""}, page=1)
@@ -61,7 +48,8 @@ class SearchParams:
         default = SearchParams()
         args = {
             f.name: getattr(self, f.name) for f in fields(self)
-            if f.name != "per_page" and getattr(self, f.name) not in (None, "", getattr(default, f.name))
+            if f.name not in ("per_page", "audience")
+            and getattr(self, f.name) not in (None, "", getattr(default, f.name))
         }
         if not self.expand:
             args["expand"] = 0
@@ -111,20 +99,9 @@ def audience_for(user) -> str:
     return "official" if permissions.is_official(user) else "public"
 
 
-def _query(params: SearchParams, user):
-    from search_index import SearchQuery
-
-    return SearchQuery(
-        q=params.q, kind=params.kind, category=params.category, prefecture=params.prefecture,
-        region=params.region, field=params.field, status=params.status, year=params.year,
-        request_status=params.request_status, expand=params.expand,
-        audience=audience_for(user), sort=params.sort, page=params.page, per_page=params.per_page,
-    )
-
-
 def _engine_search(params: SearchParams, user):
     try:
-        return indexing.get_engine().search(_query(params, user))
+        return indexing.get_engine().search(replace(params, audience=audience_for(user)))
     except Exception:  # the index is unusable: an empty page beats an error page
         log.exception("search failed")
         return None
@@ -175,7 +152,7 @@ def value_label(name: str, value: str) -> str:
 
 def _facets(raw: dict, params: SearchParams) -> dict[str, list[FacetValue]]:
     out = {}
-    for name in FACETS:
+    for name in FACET_NAMES:
         current = getattr(params, name)
         out[name] = [
             FacetValue(str(v), value_label(name, str(v)), n, current is not None and str(current) == str(v))
