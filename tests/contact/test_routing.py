@@ -1,5 +1,6 @@
 """Desks, forwarding, handover, escalation, digests: the thread keeps its whole history."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from app.services.contact.routing import Sender
 from app.services.contact.workdays import working_days_between
 from app.services.mail import digest
 from app.services.postings.editing import ContactInput
+from app.services.search import indexing
 
 RESIDENT = Sender("住民 花子", "hanako@example.com")
 
@@ -134,6 +136,18 @@ def test_handover_to_a_new_person_and_to_nobody(users, postings, desk):
     posting2 = postings(code="131041", officer=orphan.officer)
     routed = routing.contact_posting(posting2, RESIDENT, "", "誰もいない")
     assert routed.officer_id is None and routed.desk_id == desk("131041").id
+
+
+def test_handover_leaves_the_search_index_alone(users, postings):
+    """The index holds no officer (indexing.document_for): moving postings re-queues none."""
+    old = users.officer("131041", email="leaving@example.jp", name="異動 前任")
+    successor = users.officer("131041", email="new@example.jp", name="後任 次郎")
+    posting = postings(code="131041", officer=old.officer)
+    assert "異動 前任" not in json.dumps(indexing.document_for(posting), ensure_ascii=False, default=str)
+    assert indexing.pending_count() == 0
+    handover.hand_over(old.officer, users.admin(), successor=successor.officer)
+    assert db.session.get(Posting, posting.id).officer_id == successor.officer.id
+    assert indexing.pending_count() == 0
 
 
 def test_handover_permissions_in_service(users):

@@ -13,7 +13,6 @@ from app.services.contact.text import ContactError
 from app.services.mail import accounts as account_mail
 from app.services.mail import notify
 from app.services.postings.editing import ContactInput, find_or_create_officer
-from app.services.search import indexing
 
 
 def successor_candidates(officer: Officer) -> list[Officer]:
@@ -50,8 +49,7 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
     officer.successor = successor
     postings = list(db.session.scalars(select(Posting).where(Posting.officer_id == officer.id)))
     for posting in postings:
-        posting.officer = successor
-        indexing.queue(posting.id)  # the officer's name is shown in search results
+        posting.officer = successor  # not re-indexed: the index holds no officer (document_for)
     threads = list(db.session.scalars(
         select(Thread).where(Thread.officer_id == officer.id, Thread.status.in_(OPEN_STATUSES))
     ))
@@ -75,5 +73,4 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
     # The predecessor's account moves only through a new verification at the new municipality.
     account_mail.handed_over(officer, successor)
     db.session.commit()
-    indexing.apply_pending()
     return successor

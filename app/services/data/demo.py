@@ -14,6 +14,8 @@ from app.models import Desk, Event, Municipality, Officer, Posting, Thread, User
 from app.services.accounts import domains, users
 from app.services.contact import routing
 from app.services.data import demo_board
+from app.services.events import editing as events
+from app.services.events.editing import EventInput
 from app.services.postings import importer
 from app.timestamps import JST
 
@@ -111,31 +113,28 @@ def ensure_demo_signup() -> dict | None:
 
 
 def load_events(path: Path) -> int:
+    """The demo events, saved by the events service as the form saves them (once each)."""
     if not path.exists():
         return 0
-    munis = {m.code: m for m in db.session.scalars(select(Municipality))}
+    munis = {m.code: m.id for m in db.session.scalars(select(Municipality))}
     count = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
         event = db.session.scalar(select(Event).where(Event.external_id == row["external_id"]))
-        if event is None:
-            event = Event(external_id=row["external_id"])
         posting = None
         if row.get("posting"):
             posting = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
-        event.posting = posting
-        event.municipality = munis[row["municipality"]]
-        event.title = row["title"]
-        event.description = row.get("description") or ""
-        event.kind = row.get("kind") or "programme"
-        event.starts_at = _japan_time(row["starts_at"])
-        event.ends_at = _japan_time(row["ends_at"]) if row.get("ends_at") else None
-        event.place = row.get("place")
-        event.online_url = row.get("online_url")
-        event.visibility = row.get("visibility") or "public"
-        db.session.add(event)  # only once filled: the lookups above autoflush
+        data = EventInput(
+            external_id=row["external_id"], title=row["title"], municipality_id=munis[row["municipality"]],
+            starts_at=_japan_time(row["starts_at"]),
+            ends_at=_japan_time(row["ends_at"]) if row.get("ends_at") else None,
+            kind=row.get("kind") or "programme", description=row.get("description") or "",
+            place=row.get("place"), online_url=row.get("online_url"), posting=posting,
+            visibility=row.get("visibility") or "public",
+        )
+        events.save_event(event, data, actor=None, commit=False)
         count += 1
     db.session.commit()
     return count

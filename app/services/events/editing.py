@@ -21,16 +21,21 @@ class EventInput:
     online_url: str | None = None
     posting: Posting | None = None
     visibility: str = "public"
+    external_id: str | None = None  # the demo file's id (a re-load updates, not duplicates)
 
 
-def save_event(event: Event | None, data: EventInput, actor) -> Event:
-    if not permissions.can_create_posting_for(actor, data.municipality_id):
+def save_event(event: Event | None, data: EventInput, actor, commit: bool = True) -> Event:
+    """Create (`event=None`) or update an event; `actor=None` is the trusted CLI. Without
+    `commit` the caller commits (the demo loader saves all its events at once)."""
+    if actor is not None and not permissions.can_create_posting_for(actor, data.municipality_id):
         raise permissions.Forbidden
-    if event is not None and not permissions.can_edit_event(actor, event):
+    if actor is not None and event is not None and not permissions.can_edit_event(actor, event):
         raise permissions.Forbidden
     if event is None:
         event = Event()
         db.session.add(event)
+    if data.external_id:
+        event.external_id = data.external_id
     event.title = single_line(data.title)
     event.municipality_id = data.municipality_id
     event.starts_at = data.starts_at
@@ -41,7 +46,8 @@ def save_event(event: Event | None, data: EventInput, actor) -> Event:
     event.online_url = (data.online_url or "").strip() or None
     event.posting = data.posting
     event.visibility = data.visibility
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return event
 
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditLog, CaseStudy, Municipality, PartnershipRequest, Posting, Thread
 from app.models.outcomes import Partnership, partnership_partners
 from app.permissions import visible_postings
-from app.services.search import indexing
+from app.services.postings import editing
 
 
 class OutcomeError(ValueError):
@@ -38,12 +38,10 @@ def record(request: PartnershipRequest, partners: list[Municipality], actor, thr
     partnership.note = (note or "").strip()
     partnership.recorded_by_id = getattr(actor, "id", None)
     db.session.add(partnership)
-    request.request_status = "matched"
-    db.session.flush()
+    batch = editing.Batch()  # the partnership, the request's new status and the audit commit together
+    editing.set_request_status(request, "matched", actor, batch=batch)
     _audit(actor, "outcome.record", request, partnership)
-    indexing.queue(request.id)  # request_status is a search facet
-    db.session.commit()
-    indexing.apply_pending()
+    batch.finish()
     return partnership
 
 

@@ -1,7 +1,10 @@
 """Creating, editing and archiving postings (the one write path: forms, API, importer, demo).
 
 Views and the importer hand over a `PostingInput` (already validated for shape); the rules
-that depend on who acts and on the database live here.
+that depend on who acts and on the database live here. A save commits, brings the search
+index up to date and tells the officers of open requests about a newly published posting; in
+a `Batch` (the importer, the demo loader) the caller commits many saves and `finish()` does
+the rest once.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from app.models import Category, Municipality, Officer, Posting, Tag
 from app.models.base import utcnow
 from app.models.geo import normalize_coverage
 from app.models.postings import POSTING_CLASSES, PartnershipRequest
+from app.services.matching import notices
 from app.services.search import indexing
 
 # Each kind's own fields and their Python types (the single list the importer and forms follow).
@@ -167,7 +171,25 @@ def _apply(posting: Posting, data: PostingInput) -> None:
         posting.regions_covered = normalize_coverage(posting.regions_covered)
 
 
-def create_posting(data: PostingInput, actor) -> Posting:
+@dataclass
+class Batch:
+    """Saves the caller commits together (the importer, the demo loader): each is flushed and
+    queued for the index in the caller's transaction, nothing more, until `finish()`."""
+
+    published: list[int] = field(default_factory=list)  # new to the officers of open requests
+
+    def finish(self) -> int:
+        """Commit, bring the index up to date, then tell the officers of open requests about
+        the postings published now (only once the index has them: their fit is searched).
+        Returns the index changes still pending."""
+        db.session.commit()
+        pending = indexing.sync()
+        if self.published and not pending:
+            notices.notify_fits(self.published)
+        return pending
+
+
+def create_posting(data: PostingInput, actor, batch: Batch | None = None) -> Posting:
     """Create a posting for `data.municipality`; `actor=None` is the trusted CLI."""
     if actor is not None and not permissions.can_create_posting_for(actor, data.municipality.id):
         raise permissions.Forbidden
@@ -175,12 +197,10 @@ def create_posting(data: PostingInput, actor) -> Posting:
     posting.created_by_id = getattr(actor, "id", None)
     apply_input(posting, data)
     db.session.add(posting)
-    _commit_and_index(posting)
-    _announce(posting, was_published=False)
-    return posting
+    return _saved(posting, published_now=posting.status == "published", batch=batch)
 
 
-def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
+def update_posting(posting: Posting, data: PostingInput, actor, batch: Batch | None = None) -> Posting:
     if actor is not None and not (
         permissions.can_edit_posting(actor, posting)
         and permissions.can_create_posting_for(actor, data.municipality.id)
@@ -188,38 +208,34 @@ def update_posting(posting: Posting, data: PostingInput, actor) -> Posting:
         raise permissions.Forbidden
     was_published = posting.status == "published"
     apply_input(posting, data)
-    _commit_and_index(posting)
-    _announce(posting, was_published)
-    return posting
-
-
-def _announce(posting: Posting, was_published: bool) -> None:
-    """A posting published just now may fit others' open requests: tell their officers."""
-    if posting.status == "published" and not was_published:
-        from app.services.matching import notices
-
-        notices.notify_fits([posting.id])
+    return _saved(posting, published_now=posting.status == "published" and not was_published, batch=batch)
 
 
 def archive_posting(posting: Posting, actor) -> Posting:
     if actor is not None and not permissions.can_edit_posting(actor, posting):
         raise permissions.Forbidden
     posting.status = "archived"
-    return _commit_and_index(posting)
+    return _saved(posting, published_now=False)
 
 
-def set_request_status(posting: PartnershipRequest, status: str, actor) -> Posting:
+def set_request_status(posting: PartnershipRequest, status: str, actor, batch: Batch | None = None) -> Posting:
     if actor is not None and not permissions.can_edit_posting(actor, posting):
         raise permissions.Forbidden
     posting.request_status = status
-    return _commit_and_index(posting)
+    return _saved(posting, published_now=False, batch=batch)
 
 
-def _commit_and_index(posting: Posting) -> Posting:
+def _saved(posting: Posting, published_now: bool, batch: Batch | None = None) -> Posting:
     # The index change is queued in the same transaction; the index itself is only touched
     # after the commit, so a failed index write can never lose the posting.
     db.session.flush()
     indexing.queue(posting.id)
+    if batch is not None:
+        if published_now and notices.is_new(posting):  # an import of old postings tells nobody
+            batch.published.append(posting.id)
+        return posting
     db.session.commit()
     indexing.apply_pending()
+    if published_now:  # it may fit others' open requests: tell their officers
+        notices.notify_fits([posting.id])
     return posting

@@ -3,6 +3,8 @@
 Every line is validated on its own: valid lines are saved, invalid ones are reported with their
 line number and reason, and a database error on one line (inside a savepoint) loses nothing else.
 Re-importing a line with the same `external_id` updates that posting instead of duplicating it.
+Lines are saved by the same service as the forms (editing.create_posting / update_posting),
+in one `Batch`: the index and the match notices are brought up to date once, at the end.
 """
 
 import csv
@@ -27,14 +29,12 @@ from app.models.postings import (
     MAX_CAPACITY_PEOPLE,
     OFFER_TYPES,
     PARTNER_TYPES,
-    POSTING_CLASSES,
     REQUEST_STATUSES,
     STATUSES,
     VISIBILITIES,
 )
-from app.services.matching.notices import is_new, notify_fits
-from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput, apply_input
-from app.services.search import indexing
+from app.services.postings import editing
+from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput
 from app.timestamps import jst_midnight
 
 LIST_SEPARATOR = "|"
@@ -63,7 +63,6 @@ class ImportReport:
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     pending_index: int = 0
-    published: list[int] = field(default_factory=list)  # ids of new postings published now
 
     @property
     def imported(self) -> int:
@@ -282,6 +281,7 @@ def import_records(
 ) -> ImportReport:
     report = ImportReport()
     lookups = Lookups()
+    batch = editing.Batch()
     for number, record in records:
         if progress:
             progress(1)
@@ -291,7 +291,7 @@ def import_records(
         try:
             data = parse_record(record, lookups)
             with db.session.begin_nested():
-                created, newly_published = _save(data)
+                created = _save(data, batch)
         except InvalidLine as exc:
             report.errors.append((number, str(exc)))
             continue
@@ -302,35 +302,25 @@ def import_records(
             report.created += 1
         else:
             report.updated += 1
-        if newly_published:
-            report.published.append(newly_published)
         if report.imported % batch_size == 0:
             db.session.commit()
-    db.session.commit()
-    report.pending_index = indexing.sync()
-    if report.published and not report.pending_index:
-        notify_fits(report.published)
+    report.pending_index = batch.finish()
     return report
 
 
-def _save(data: PostingInput) -> tuple[bool, int | None]:
-    """Insert or update (by external_id) one posting; (created?, its id if it was published now)."""
+def _save(data: PostingInput, batch: editing.Batch) -> bool:
+    """Insert or update (by external_id) one posting, as the trusted CLI; True if created."""
     posting = None
     if data.external_id:
         posting = db.session.scalar(select(Posting).where(Posting.external_id == data.external_id))
         posting = posting or _own_posting(data.external_id)
         if posting is not None and posting.kind != data.kind:
             raise InvalidLine(f"external_id {data.external_id!r} は別の種類（{KINDS[posting.kind]}）で登録済みです")
-    created = posting is None
-    was_published = not created and posting.status == "published"
-    if created:
-        posting = POSTING_CLASSES[data.kind]()
-        db.session.add(posting)
-    apply_input(posting, data)
-    db.session.flush()
-    indexing.queue(posting.id)
-    announce = posting.status == "published" and not was_published and is_new(posting)
-    return created, posting.id if announce else None
+    if posting is None:
+        editing.create_posting(data, actor=None, batch=batch)
+        return True
+    editing.update_posting(posting, data, actor=None, batch=batch)
+    return False
 
 
 def own_external_id(posting: Posting) -> str:
