@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -46,6 +47,11 @@ SPLIT = re.compile(r"[、,，\s]+")
 class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        # WTForms' own message is English only (its catalogue lacks this one).
+        kwargs.setdefault("invalid_choice_message", _l("選択肢にない値があります: %(value)s"))
+        super().__init__(*args, **kwargs)
 
 
 def officer_id(value) -> int:

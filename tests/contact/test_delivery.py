@@ -48,7 +48,7 @@ def test_server_down_for_a_while_then_everything_once(smtp, deliver):
     assert attempts == [3, 3, 3]
     first = db.session.get(OutboxMail, rows[0].id)
     assert outbox.backoff(3) == timedelta(seconds=120)
-    assert "Connection" in first.last_error or "refused" in first.last_error.lower()
+    assert "Connection refused" in first.last_error
 
     smtp.start()
     assert deliver(now=now + timedelta(days=1)).sent == 3

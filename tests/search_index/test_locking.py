@@ -3,17 +3,34 @@ import time
 
 import pytest
 
+from search_index import locking
 from search_index.locking import LockTimeout, file_lock
 
 
-def test_file_lock_is_exclusive_and_times_out(tmp_path):
+class _Clock:
+    """Stands in for the time module inside locking: sleeping advances it at once."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_file_lock_is_exclusive_and_times_out(tmp_path, monkeypatch):
     path = tmp_path / "a" / "b" / "x.lock"  # missing folders are created
     with file_lock(path, timeout=1.0):
         assert path.exists()
-        started = time.monotonic()
+        clock = _Clock()
+        monkeypatch.setattr(locking, "time", clock)
         with pytest.raises(LockTimeout), file_lock(path, timeout=0.2):
             pass
-        assert 0.2 <= time.monotonic() - started < 2.0
+        # It tried again until its wait was over, and no longer than one retry beyond it.
+        assert 0.2 <= clock.now < 0.2 + 0.05
+        monkeypatch.undo()
     with file_lock(path, timeout=0.0):  # released: taken at once
         pass
 
