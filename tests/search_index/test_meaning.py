@@ -98,3 +98,13 @@ def test_more_like_ranks_by_shared_words(engine):
     assert scores.get(8, 0) < min(scores[3], scores[4])  # 商店街 shares at most a common word
     assert all(h.score > 0 for h in result.hits)
     assert 10 not in ids(engine.more_like("職員の防災訓練", SearchQuery()))
+
+
+def test_a_concept_said_in_other_words_finds_the_posting(engine):
+    engine.upsert([make_doc(12, "都市部の商業施設で町の特産品を販売", "首都圏の百貨店で物産展を開いた。"),
+                   make_doc(13, "都内の職員限定の研修", "職員だけの研修。", body="都市部の課題。",
+                            visibility="officials")])
+    found = search(engine, "都会 売る")  # everyday words; the posting says 都市部, 販売
+    assert ids(found)[0] == 12 and "都市部" in found.related and "販売" in found.related
+    assert 13 not in ids(found)  # a related term never reaches what the audience may not see
+    assert 12 not in ids(search(engine, "都会 売る", expand=False))
