@@ -156,14 +156,21 @@ class SearchEngine:
 
         return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: lookup(prefix))
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def _open(self, query: SearchQuery):
+        """(page, per_page, store, view); store and view are None when the index is unreadable
+        (a search then answers nothing rather than failing)."""
         page = max(1, int(query.page or 1))
         per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
         try:
             store = self.backend.reader()
-            view = store.view()
+            return page, per_page, store, store.view()
         except Exception as e:
             log.exception("search index unreadable, returning no results: %r", e)
+            return page, per_page, None, None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        page, per_page, store, view = self._open(query)
+        if view is None:
             return SearchResult(0, page, per_page, [], {f: [] for f in FACET_NAMES})
         parsed = parse(query.q)
         plan = build_plan(parsed, self._words, self._lexicon(view), related=self._related, expand=query.expand)
@@ -232,13 +239,8 @@ class SearchEngine:
         heavier, title and summary above body), within the filters of `query` (its `q` is
         ignored). For "postings like this one": pass the posting's own title, summary and
         fields as text."""
-        page = max(1, int(query.page or 1))
-        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
-        try:
-            store = self.backend.reader()
-            view = store.view()
-        except Exception as e:
-            log.exception("search index unreadable, returning no results: %r", e)
+        page, per_page, store, view = self._open(query)
+        if view is None:
             return SearchResult(0, page, per_page, [], {})
         groups = similar_groups(view, normalize(text or ""), self._words)
         final = self._fixed_mask(view, query)
