@@ -66,6 +66,29 @@ def test_a_fitting_new_posting_is_noticed_once_per_request_per_day(app, postings
     _fitting_case(postings, "131091", "品川区の移住フェア（移住相談会）")
     assert len(_notices(request)) == 2
     assert len(_mails(user.email)) == 2
+    # A posting already told is never told again, whatever the day.
+    assert notices.notify_fits([first.id]) == 0
+    assert [len(n.items) for n in _notices(request)] == [2, 1]
+
+
+def test_an_officer_gets_one_notice_mail_a_day_however_many_requests_fit(app, postings, users):
+    request, user = _request_with_account(postings, users)
+    second = postings("partnership_request", "053619", officer=request.officer,
+                      **{**FAIR, "title": "区民向けの移住相談会を共催してくださる特別区を募集します"})
+    case = _fitting_case(postings)
+    told = {n.posting_id for n in db.session.scalars(select(Notice).where(Notice.officer_id == request.officer_id))}
+    assert told == {request.id, second.id}  # both requests are told in the inbox …
+    [mail] = _mails(user.email)  # … and one mail went
+    assert case.title in mail.body and "受信箱" in mail.body
+
+
+def test_a_notice_lists_at_most_max_items_postings(app, postings, users, monkeypatch):
+    monkeypatch.setattr(notices, "MAX_NOTICE_ITEMS", 2)
+    request, user = _request_with_account(postings, users)
+    for code, ward in [("131075", "墨田区"), ("131083", "江東区"), ("131091", "品川区")]:
+        _fitting_case(postings, code, f"{ward}の移住フェア（移住相談会）に地方の町が出展")
+    [notice] = _notices(request)
+    assert len(notice.items) == 2 and len(_mails(user.email)) == 1
 
 
 def test_postings_that_do_not_fit_or_are_not_new_tell_nobody(app, postings, users, runner, tmp_path):

@@ -2,8 +2,12 @@
 
 After a posting is published (form, importer), the open requests it could answer are looked up
 with the same rating as the suggestions (suggestions.rate); each request whose rating passes
-NOTICE_MIN_SCORE gets a notice in its officer's inbox, with the reasons. At most one notice per
-request per day: later fits on the same day join that notice's items and send no second mail.
+NOTICE_MIN_SCORE gets a notice in its officer's inbox, with the reasons. Nothing floods:
+- a posting is told to a request once, ever (publishing it again, on any day, adds nothing);
+- at most one notice per request per day: later fits that day join its items, up to
+  MAX_NOTICE_ITEMS (the rest are on the request's suggestions page);
+- at most one mail per officer per day: an officer with several open requests finds the other
+  notices of the day in the inbox.
 The mail (through the outbox, same transaction) follows the officer's notification setting.
 """
 
@@ -30,6 +34,8 @@ NOTICE_MIN_SCORE = 0.7
 # Only postings published this recently are "new" (an import of old case studies tells nobody).
 NEW_FOR_DAYS = 7
 CANDIDATE_REQUESTS = 100  # the engine's page limit: requests rated in full
+# Postings listed on one notice; a bulk import of many fitting postings stops here.
+MAX_NOTICE_ITEMS = 10
 
 
 def today_jst():
@@ -82,7 +88,10 @@ def _notify(posting_id: int) -> int:
 
 
 def _add(request: PartnershipRequest, posting: Posting, reasons: list[str]) -> bool:
-    """Put the posting on today's notice for the request (creating it, and mailing, once)."""
+    """Put the posting on today's notice for the request (creating it, and mailing the officer
+    if nothing else did today). False when there is nothing new to tell."""
+    if _told_before(request, posting):
+        return False
     item = {"posting_id": posting.id, "title": posting.title,
             "municipality": posting.municipality.name, "reasons": reasons}
     officer = request.officer.current()
@@ -96,13 +105,29 @@ def _add(request: PartnershipRequest, posting: Posting, reasons: list[str]) -> b
         except IntegrityError:  # another worker created today's notice meanwhile
             notice = _todays(request, day)
         else:
-            _mail(notice, request, officer)
+            if not _mailed_today(officer, day, notice):
+                _mail(notice, request, officer)
             return True
-    if any(i["posting_id"] == posting.id for i in notice.items):
+    if len(notice.items) >= MAX_NOTICE_ITEMS:
         return False
     notice.items = [*notice.items, item]
     notice.read_at = None
     return True
+
+
+def _told_before(request: PartnershipRequest, posting: Posting) -> bool:
+    """Whether any notice about this request (any day) already named the posting."""
+    earlier = db.session.scalars(
+        select(Notice.items).where(Notice.kind == "match", Notice.posting_id == request.id))
+    return any(item["posting_id"] == posting.id for items in earlier for item in items)
+
+
+def _mailed_today(officer, day, notice: Notice) -> bool:
+    """Another match notice for this officer today: its mail already went, this one waits in the inbox."""
+    return db.session.scalar(
+        select(Notice.id).where(Notice.kind == "match", Notice.officer_id == officer.id, Notice.day == day,
+                                Notice.id != notice.id).limit(1)
+    ) is not None
 
 
 def _todays(request, day) -> Notice | None:
@@ -115,7 +140,8 @@ def _mail(notice: Notice, request: PartnershipRequest, officer) -> None:
     user = officer.user if officer.user is not None and officer.user.active else None
     site = current_app.config["SITE_URL"].rstrip("/")
     reason = (f"このメールは、あなたが担当者となっている連携の募集『{request.title}』に合いそうな"
-              "新しい投稿が公開されたため送信しています（同じ募集について1日1通まで）。")
+              "新しい投稿が公開されたため送信しています（お知らせのメールは1日1通まで。"
+              "同じ日のほかのお知らせは受信箱に届きます）。")
     body = current_app.jinja_env.get_template("matching/mail/match_notice.txt").render(
         notice=notice, request=request, officer=officer, has_account=user is not None,
         site=site, reason=reason,
