@@ -26,3 +26,23 @@ class DeclarationForm(FlaskForm):
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("終了日は開始日と同じか、それより後の日にしてください。")
+
+
+def _without_blanks(values):
+    return [v for v in values if v] if values else values
+
+
+class PlanForm(FlaskForm):
+    """Offers for an assumed disaster, without declaring one (planning in peacetime); the same
+    parameters as GET /api/v1/disaster-offers."""
+
+    class Meta:
+        csrf = False  # a GET search that changes nothing
+
+    prefecture = CheckboxListField("被災を想定する都道府県", choices=[(p, p) for p in PREFECTURES],
+                                   filters=[_without_blanks],
+                                   validators=[DataRequired("都道府県を1つ以上選んでください。")])
+    need = CheckboxListField("必要な支援（選ばなければすべて）", choices=list(OFFER_TYPES.items()),
+                             filters=[_without_blanks], validators=[Optional()])
+    people = IntegerField("移動が必要な人数（わかれば）", validators=[
+        Optional(), NumberRange(1, MAX_PEOPLE, f"1〜{MAX_PEOPLE:,}の数で入力してください。")])

@@ -6,11 +6,12 @@ from flask_wtf import FlaskForm
 
 from app import permissions
 from app.disasters import bp
-from app.disasters.forms import DeclarationForm
+from app.disasters.forms import DeclarationForm, PlanForm
 from app.extensions import db
 from app.models import DisasterDeclaration
+from app.models.postings import OFFER_TYPES
 from app.services.matching import declarations
-from app.services.matching.disasters import affected_requests, fitting
+from app.services.matching.disasters import Scenario, affected_requests, fitting
 
 # The disaster page lists the best offers only: it must stay light on a slow phone.
 PAGE_OFFERS = 60
@@ -34,6 +35,21 @@ def index():
         "disasters/index.html", declarations=declarations.all_declarations(), today=declarations.today(),
         can_declare=permissions.can_declare_disaster(current_user),
     )
+
+
+@bp.route("/plan")
+def plan():
+    """The offers that would fit an assumed disaster, without declaring one (light, like the
+    disaster page: a desk prints it for its plan)."""
+    form = PlanForm(request.args)
+    searched = bool(request.args)
+    offers, total, scenario = [], 0, None
+    if searched and form.validate():
+        scenario = Scenario(tuple(dict.fromkeys(form.prefecture.data)),
+                            tuple(dict.fromkeys(form.need.data or OFFER_TYPES)), form.people.data)
+        offers, total = fitting(scenario, current_user, PAGE_OFFERS, today=declarations.today())
+    return render_template("disasters/plan.html", form=form, scenario=scenario, offers=offers, total=total,
+                           need_labels=OFFER_TYPES), 400 if searched and form.errors else 200
 
 
 @bp.route("/<int:declaration_id>")

@@ -61,3 +61,19 @@ def test_disaster_page_is_light_accessible_and_printable(page, demo_site, screen
             declarations.end(db.session.get(DisasterDeclaration, declaration_id),
                              db.session.scalar(select(User).where(User.email == DEMO_ADMIN)))
             db.session.remove()
+
+
+def test_a_desk_plans_without_declaring_from_the_disaster_offers_list(page, demo_site):
+    page.goto(demo_site["url"] + "/postings/disaster/")
+    page.get_by_role("link", name="災害対応のページ").click()
+    page.wait_for_url("**/disasters/")
+    page.get_by_role("link", name="被災を想定して申し出を探す（宣言しなくても使えます）").click()
+    page.get_by_label("宮城県").check()
+    page.get_by_label("岩手県").check()
+    page.get_by_label("避難者の受け入れ").check()
+    page.get_by_label("移動が必要な人数（わかれば）").fill("300")
+    page.get_by_role("button", name="申し出を探す").click()
+    first = page.locator("li.o").first
+    assert "横手市" in first.inner_text() and "受入可能 400人（必要 300人）" in first.inner_text()
+    assert page.locator("img, svg").count() == 0
+    assert_accessible(page, "disaster planning page (1280px)")

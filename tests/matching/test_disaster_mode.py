@@ -135,6 +135,41 @@ def test_declaration_form_errors_and_who_may_declare(client, users, desk):
     assert db.session.scalar(select(DisasterDeclaration)) is None
 
 
+def test_disaster_mode_is_reachable_from_the_site(client, users, desk):
+    # From every page's footer and from the list of disaster offers …
+    assert 'href="/disasters/"' in client.get("/").get_data(as_text=True)
+    assert 'href="/disasters/"' in client.get("/postings/disaster/").get_data(as_text=True)
+    # … and a desk finds the declaration form there.
+    client.login(users.liaison(desk("131041")).email)
+    assert 'href="/disasters/new"' in client.get("/disasters/").get_data(as_text=True)
+
+
+def test_planning_lists_the_fitting_offers_without_a_declaration(client, offers):
+    assert 'href="/disasters/plan"' in client.get("/disasters/").get_data(as_text=True)
+    response = client.get("/disasters/plan?prefecture=宮城県&prefecture=岩手県&need=evacuees&people=300")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.index(offers["big"].title) < html.index(offers["small"].title)
+    assert offers["inside"].title not in html and offers["supplies"].title not in html
+    assert "受入可能 約300人（必要 300人、規模の記載から）" in html
+    assert offers["big"].officer.public_label in html
+    assert "<img" not in html and 'rel="stylesheet"' not in html and len(response.data) <= 50 * 1024
+    assert db.session.scalar(select(DisasterDeclaration)) is None  # nothing was declared
+    # No need chosen: every kind of help.
+    assert offers["supplies"].title in client.get("/disasters/plan?prefecture=宮城県").get_data(as_text=True)
+    # Bad input: the form again, with the reasons, and a 400.
+    for query, message in [("prefecture=", "都道府県を1つ以上選んでください。"),
+                           ("prefecture=ムー大陸", "ムー大陸"),
+                           ("prefecture=宮城県&need=money", "money"),
+                           ("prefecture=宮城県&people=0", "1〜1,000,000の数で入力してください。"),
+                           ("prefecture=宮城県&people=多い", "1〜1,000,000の数で入力してください。")]:
+        response = client.get(f"/disasters/plan?{query}")
+        assert response.status_code == 400, query
+        assert message in response.get_data(as_text=True) and "合う申し出（" not in response.get_data(as_text=True)
+    # The bare page is the empty form.
+    assert client.get("/disasters/plan").status_code == 200
+
+
 def test_api_disaster_offers(client, offers):
     response = client.get("/api/v1/disaster-offers?prefecture=宮城県&prefecture=岩手県&need=evacuees&need=supplies"
                           "&people=300&per_page=50")
