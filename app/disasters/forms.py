@@ -1,5 +1,6 @@
-"""The declaration form (liaison desks and admins)."""
+"""The declaration form (liaison desks and admins) and the planning form (anyone)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -39,10 +40,10 @@ class PlanForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search that changes nothing
 
-    prefecture = CheckboxListField("被災を想定する都道府県", choices=[(p, p) for p in PREFECTURES],
+    prefecture = CheckboxListField(_l("被災を想定する都道府県"), choices=[(p, p) for p in PREFECTURES],
                                    filters=[_without_blanks],
-                                   validators=[DataRequired("都道府県を1つ以上選んでください。")])
-    need = CheckboxListField("必要な支援（選ばなければすべて）", choices=list(OFFER_TYPES.items()),
+                                   validators=[DataRequired(_l("都道府県を1つ以上選んでください。"))])
+    need = CheckboxListField(_l("必要な支援（選ばなければすべて）"), choices=list(OFFER_TYPES.items()),
                              filters=[_without_blanks], validators=[Optional()])
-    people = IntegerField("移動が必要な人数（わかれば）", validators=[
-        Optional(), NumberRange(1, MAX_PEOPLE, f"1〜{MAX_PEOPLE:,}の数で入力してください。")])
+    people = IntegerField(_l("移動が必要な人数（わかれば）"), validators=[
+        Optional(), NumberRange(1, MAX_PEOPLE, _l("1〜%(max)sの数で入力してください。", max=f"{MAX_PEOPLE:,}"))])
