@@ -64,7 +64,7 @@ def _print_demo_accounts(accounts: list[dict], password: str) -> None:
 
 
 def _count_lines(path: Path) -> int:
-    with path.open(encoding="utf-8") as f:
+    with path.open("rb") as f:  # bytes: the file may be Shift_JIS or UTF-16
         return sum(1 for line in f if line.strip())
 
 
@@ -131,8 +131,13 @@ def import_postings(path: Path):
     """Import postings from a JSON Lines (.jsonl) or CSV (.csv) file."""
     from app.services.postings import importer
 
-    with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}") as bar:
-        report = importer.import_file(path, progress=bar.update)
+    try:
+        with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}") as bar:
+            report = importer.import_file(path, progress=bar.update)
+    except importer.FileRefused as exc:
+        click.echo("0 created, 0 updated, 0 rejected.")
+        click.echo(f"{path.name}: {exc}", err=True)
+        raise SystemExit(1) from None
     click.echo(f"{report.created} created, {report.updated} updated, {len(report.errors)} rejected.")
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)

@@ -2,14 +2,19 @@
 
 Every line is validated on its own: valid lines are saved, invalid ones are reported with their
 line number and reason, and a database error on one line (inside a savepoint) loses nothing else.
+Nothing in a line stops the import: wrong types, deep nesting, huge numbers, overlong CSV fields
+and an unclosed CSV quote (the rows after it are read again) are reported like any bad value.
+Files exported in Shift_JIS (CP932) or UTF-16, as Excel does in Japan, are detected and read; a
+file in no known encoding is refused before anything is written (`FileRefused`).
 Re-importing a line with the same `external_id` updates that posting instead of duplicating it.
 Lines are saved by the same service as the forms (editing.create_posting / update_posting),
 in one `Batch`: the index and the match notices are brought up to date once, at the end.
 """
 
 import csv
-import io
+import itertools
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +25,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cleantext import single_line, without_controls
 from app.extensions import db
 from app.models import REGIONS, Category, Municipality, Posting
 from app.models.geo import NATIONWIDE
@@ -53,8 +59,17 @@ INT_RANGES = {"capacity_people": (1, MAX_CAPACITY_PEOPLE)}
 MAX_LENGTHS = {"title": 200, "summary": 2000, "body": 50000, "external_id": 100}
 
 
+log = logging.getLogger(__name__)
+# Any CSV field up to the largest upload; the length rules below then say what is too long.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 class InvalidLine(ValueError):
     """A line that cannot be imported; the message says why (in Japanese, for officials)."""
+
+
+class FileRefused(ValueError):
+    """The whole file cannot be read (unknown encoding); nothing was written."""
 
 
 @dataclass
@@ -81,42 +96,131 @@ def read_jsonl(text: str) -> Iterator[tuple[int, dict | Exception]]:
         except json.JSONDecodeError as exc:
             yield number, InvalidLine(f"JSONとして読めません（{exc.msg}、{exc.colno}文字目）")
             continue
+        except RecursionError:
+            yield number, InvalidLine("JSONの入れ子が深すぎます")
+            continue
+        except ValueError as exc:  # e.g. an integer with thousands of digits
+            yield number, InvalidLine(f"JSONとして読めません（{exc}）")
+            continue
         yield number, value if isinstance(value, dict) else InvalidLine("1行に1つのJSONオブジェクトが必要です")
 
 
 def read_csv(text: str) -> Iterator[tuple[int, dict | Exception]]:
-    """CSV rows become the same dicts as JSON lines (lists split on '|', contact_* columns)."""
-    reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
-        number = reader.line_num
-        record: dict = {"contact": {}, "details": {}}
-        for key, value in row.items():
-            if key is None:
-                continue
-            value = (value or "").strip()
-            if key.startswith("contact_"):
-                record["contact"][key.removeprefix("contact_")] = value
-            elif key in ("partners", "categories", "fields"):
-                record[key] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
-            elif _is_detail_key(key):
-                if value:
-                    record["details"][key] = (
-                        [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
-                        if key in LIST_CHOICES
-                        else value
-                    )
-            elif value:
-                record[key] = value
-        yield number, record
+    """CSV rows become the same dicts as JSON lines (lists split on '|', contact_* columns).
+
+    Numbers are the physical line where a row starts (the header is line 1). A row the csv
+    module cannot parse (e.g. a quote that is never closed, which would swallow every row
+    after it) is reported, and reading starts again on the next line."""
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return
+    header = [name.strip() for name in next(csv.reader(lines[:1]))]
+    start = 1  # index in `lines` where the current pass begins
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), strict=True)
+        consumed = 0
+        try:
+            for row in reader:
+                first = start + consumed + 1
+                consumed = reader.line_num
+                if any(cell.strip() for cell in row):
+                    yield first, _csv_record(header, row)
+            return
+        except csv.Error as exc:
+            first = start + consumed + 1
+            yield first, InvalidLine(f"CSVとして読めません（{exc}）。引用符（\"）の閉じ忘れがないか確認してください")
+            start = first  # the next line starts a new pass
+
+
+def _csv_record(header: list[str], row: list[str]) -> dict:
+    record: dict = {"contact": {}, "details": {}}
+    for key, value in zip(header, row, strict=False):  # extra cells are ignored
+        value = value.strip()
+        if key.startswith("contact_"):
+            record["contact"][key.removeprefix("contact_")] = value
+        elif key in ("partners", "categories", "fields"):
+            record[key] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+        elif _is_detail_key(key):
+            if value:
+                record["details"][key] = (
+                    [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+                    if key in LIST_CHOICES
+                    else value
+                )
+        elif value:
+            record[key] = value
+    return record
 
 
 def _is_detail_key(key: str) -> bool:
     return any(key in fields for fields in DETAIL_FIELDS.values())
 
 
+ENCODING_NAMES = {"utf-8": "UTF-8", "cp932": "Shift_JIS（CP932）", "utf-16": "UTF-16"}
+
+
+def decode(data: bytes) -> tuple[str, str, set[int]]:
+    """(text, encoding, numbers of lines that were not valid in it).
+
+    UTF-8 (with or without BOM), UTF-16 (BOM, or the NUL bytes of ASCII text) and Shift_JIS
+    (CP932, Excel's "CSV" in Japan) are recognised as whole files. A UTF-8 file with a few
+    broken lines keeps its good lines (the broken ones are reported); a file that is none of
+    these is refused before anything is written."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _whole(data, "utf-16"), "utf-16", set()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") * 3 >= len(sample):  # UTF-16 without a BOM
+        order = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
+        return _whole(data, order), "utf-16", set()
+    try:
+        return data.decode("utf-8"), "utf-8", set()
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    good = bad = 0
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                good += 1
+            except UnicodeDecodeError:
+                bad += 1
+    if good == 0:
+        try:
+            return data.decode("cp932"), "cp932", set()
+        except UnicodeDecodeError:
+            raise FileRefused(
+                "文字コードを判別できません。UTF-8（推奨）、Shift_JIS、UTF-16 のいずれかで保存してください。"
+                "何も取り込んでいません。") from None
+    broken = {n for n, line in enumerate(lines, start=1) if not _is_utf8(line)}
+    return data.decode("utf-8", errors="replace"), "utf-8", broken
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _whole(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise FileRefused(f"{encoding.upper()} として読めません。保存し直してください。何も取り込んでいません。") from None
+
+
 def read_file(path: Path) -> Iterator[tuple[int, dict | Exception]]:
-    text = path.read_text(encoding="utf-8-sig")
-    return read_csv(text) if path.suffix.lower() == ".csv" else read_jsonl(text)
+    """The records of a file; raises FileRefused at once for a file in no known encoding."""
+    text, _encoding, broken = decode(path.read_bytes())
+    records = read_csv(text) if path.suffix.lower() == ".csv" else read_jsonl(text)
+    if not broken:
+        return records
+    message = InvalidLine("UTF-8 として読めない文字があります（この行だけ別の文字コードになっていないか確認してください）")
+    return ((n, message if n in broken else record) for n, record in records)
 
 
 # --- validating one record ------------------------------------------------------------------
@@ -128,6 +232,34 @@ class Lookups:
     def __init__(self) -> None:
         self.municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
         self.categories = {c.code: c for c in db.session.scalars(select(Category))}
+
+
+def _clean(value, depth: int = 0):
+    """Control characters out of every string of a record (lists and objects included)."""
+    if depth > 20:
+        raise InvalidLine("値の入れ子が深すぎます")
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _clean(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _choice(record: dict, key: str, allowed, default: str) -> str:
+    value = record.get(key) or default
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidLine(f"「{key}」の値 {value!r} は使えません（{', '.join(allowed)}）")
+    return value
+
+
+def _strings(value, key: str, message: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+        raise InvalidLine(message)
+    return [str(v) for v in value]
 
 
 def _text(record: dict, key: str, required: bool = False) -> str:
@@ -146,6 +278,8 @@ def _text(record: dict, key: str, required: bool = False) -> str:
 def _date(value, key: str) -> date | None:
     if value in (None, ""):
         return None
+    if not isinstance(value, str):
+        raise InvalidLine(f"「{key}」の日付は文字列で書いてください（例: 2025-04-01）")
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -155,7 +289,9 @@ def _date(value, key: str) -> date | None:
 def _month(value, key: str) -> str | None:
     if value in (None, ""):
         return None
-    text = str(value)[:7]
+    if not isinstance(value, str):
+        raise InvalidLine(f"「{key}」は年月で書いてください（例: 2024-04）")
+    text = value[:7]
     try:
         datetime.strptime(text, "%Y-%m")
     except ValueError:
@@ -164,6 +300,8 @@ def _month(value, key: str) -> str | None:
 
 
 def _municipality(lookups: Lookups, code, key: str) -> Municipality:
+    if isinstance(code, bool) or not isinstance(code, str | int | None):
+        raise InvalidLine(f"「{key}」は6桁の団体コードで書いてください")
     muni = lookups.municipalities.get(str(code).strip().zfill(6) if code else "")
     if muni is None:
         raise InvalidLine(f"「{key}」の団体コード {code!r} が見つかりません")
@@ -187,16 +325,20 @@ def _details(kind: str, raw) -> dict:
         if kind_type is date:
             clean[key] = _date(value, key)
         elif kind_type is int:
+            if isinstance(value, bool) or not isinstance(value, int | str | float):
+                raise InvalidLine(f"「{key}」は整数にしてください")
             try:
                 clean[key] = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # 1e400 is infinity
                 raise InvalidLine(f"「{key}」は整数にしてください") from None
+            if isinstance(value, float) and value != clean[key]:
+                raise InvalidLine(f"「{key}」は整数にしてください")
             low, high = INT_RANGES.get(key, (0, 10000))
             if not low <= clean[key] <= high:
                 raise InvalidLine(f"「{key}」の値 {value} は範囲外です（{low}〜{high}）")
         elif kind_type is list:
             values = value if isinstance(value, list) else [value]
-            bad = [v for v in values if v not in LIST_CHOICES[key]]
+            bad = [v for v in values if not isinstance(v, str) or v not in LIST_CHOICES[key]]
             if bad:
                 raise InvalidLine(f"「{key}」に使えない値があります: {', '.join(map(str, bad))}")
             clean[key] = list(dict.fromkeys(values))
@@ -205,15 +347,27 @@ def _details(kind: str, raw) -> dict:
         else:
             if not isinstance(value, str):
                 raise InvalidLine(f"「{key}」は文字列にしてください")
+            limit = _column_length(kind, key)
+            if limit and len(value) > limit:
+                raise InvalidLine(f"「{key}」が長すぎます（{limit}文字まで）")
             if key in CHOICES and value not in CHOICES[key]:
                 raise InvalidLine(f"「{key}」の値 {value!r} は使えません（{', '.join(CHOICES[key])}）")
             clean[key] = value
     return clean
 
 
+def _column_length(kind: str, key: str) -> int | None:
+    """The column's VARCHAR length (PostgreSQL enforces it, SQLite does not: check it here)."""
+    column = POSTING_CLASSES[kind].__table__.columns.get(key)
+    return getattr(column.type, "length", None) if column is not None else None
+
+
 def _contact(raw) -> ContactInput:
-    if not isinstance(raw, dict) or not raw.get("name"):
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
         raise InvalidLine("「contact」には担当者の name が必要です")
+    for key in ("email", "department", "title", "phone"):
+        if raw.get(key) is not None and not isinstance(raw[key], str | int):
+            raise InvalidLine(f"担当者の「{key}」は文字列にしてください")
     email = ""
     if raw.get("email"):
         try:
@@ -221,26 +375,24 @@ def _contact(raw) -> ContactInput:
         except EmailNotValidError:
             raise InvalidLine(f"担当者のメールアドレス {raw['email']!r} が正しくありません") from None
     return ContactInput(
-        name=str(raw["name"])[:100],
+        name=single_line(raw["name"])[:100],
         email=email,
-        department=str(raw.get("department") or "")[:120],
-        title=str(raw.get("title") or "")[:60],
-        phone=str(raw.get("phone") or "")[:40],
+        department=single_line(str(raw.get("department") or ""))[:120],
+        title=single_line(str(raw.get("title") or ""))[:60],
+        phone=single_line(str(raw.get("phone") or ""))[:40],
     )
 
 
 def parse_record(record: dict, lookups: Lookups) -> PostingInput:
+    record = _clean(record)
     kind = record.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise InvalidLine(f"「kind」は {', '.join(KINDS)} のいずれかにしてください（{kind!r}）")
-    status = record.get("status") or "published"
-    if status not in STATUSES:
-        raise InvalidLine(f"「status」の値 {status!r} は使えません（{', '.join(STATUSES)}）")
-    visibility = record.get("visibility") or "public"
-    if visibility not in VISIBILITIES:
-        raise InvalidLine(f"「visibility」の値 {visibility!r} は使えません（{', '.join(VISIBILITIES)}）")
+    status = _choice(record, "status", STATUSES, "published")
+    visibility = _choice(record, "visibility", VISIBILITIES, "public")
     categories = []
-    for code in record.get("categories") or []:
+    for code in _strings(record.get("categories"), "categories",
+                         "「categories」はカテゴリコード（A-1 など）のリストにしてください"):
         if code not in lookups.categories:
             raise InvalidLine(f"カテゴリ {code!r} はありません（A-1〜A-10、B-1〜B-11）")
         categories.append(lookups.categories[code])
@@ -249,9 +401,7 @@ def parse_record(record: dict, lookups: Lookups) -> PostingInput:
     fields = record.get("fields") or []
     if not isinstance(fields, list) or not all(isinstance(f, str) and len(f) <= 40 for f in fields):
         raise InvalidLine("「fields」は40文字までの文字列のリストにしてください")
-    partners = record.get("partners") or []
-    if not isinstance(partners, list):
-        raise InvalidLine("「partners」は団体コードのリストにしてください")
+    partners = _strings(record.get("partners"), "partners", "「partners」は団体コードのリストにしてください")
     published = _date(record.get("published_at"), "published_at")
     return PostingInput(
         kind=kind,
@@ -297,6 +447,10 @@ def import_records(
             continue
         except SQLAlchemyError as exc:
             report.errors.append((number, f"データベースに保存できませんでした: {exc.__class__.__name__}"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one line never stops the import
+            log.exception("import line %s", number)
+            report.errors.append((number, f"この行は取り込めませんでした（{exc.__class__.__name__}）"))
             continue
         if created:
             report.created += 1
