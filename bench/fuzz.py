@@ -225,7 +225,7 @@ def main() -> int:
     parser.add_argument("--base", default="http://127.0.0.1:5000", help="the running instance")
     parser.add_argument("--requests", type=int, default=2000, help="random requests after the sweep")
     parser.add_argument("--no-sweep", action="store_true",
-                        help="skip the sweep (~6,000 requests: each route once per hostile value, "
+                        help="skip the sweep (about 50 requests per route: each route once per hostile value, "
                              "each page once per sharp value in each query parameter)")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seed", type=int, default=11)
