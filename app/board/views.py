@@ -4,7 +4,7 @@ reports, moderation, contact with an author. Residents get a 404 on every page o
 Rules live in app/permissions/ and app/services/board/; these views parse, call and render.
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -78,7 +78,9 @@ def board_values():
         if locale() == "en":
             return theme_label(code, "en")
         if isinstance(category, str):
-            return db.session.scalar(select(Category.label).where(Category.code == code)) or code
+            if "board_category_labels" not in g:  # one query per page, not one per facet value
+                g.board_category_labels = dict(db.session.execute(select(Category.code, Category.label)).all())
+            return g.board_category_labels.get(code, code)
         return category.label
 
     return {

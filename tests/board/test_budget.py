@@ -42,10 +42,13 @@ def test_topic_page_statements_do_not_grow_with_answers(client, people, board, p
 def test_lists_do_not_grow_with_topics(client, people, board):
     for i in range(3):
         board.answer(board.topic(people.town, title=f"話題{i}"), people.ward)
+    # Facet values of categories are labelled without a query each.
+    board.topic(people.city, title="話題の分類", categories=("A-1", "A-2", "B-5"))
     client.login(people.city.email)
     urls = ("/board/", "/board/c/B-11", "/board/search?q=話題")
     before = [_statements(client, u) for u in urls]
     for i in range(9):
-        board.answer(board.topic(people.city if i % 2 else people.ward, title=f"追加の話題{i}"), people.town)
+        board.answer(board.topic(people.city if i % 2 else people.ward, title=f"追加の話題{i}",
+                                 categories=(f"A-{i + 1}",)), people.town)
     after = [_statements(client, u) for u in urls]
     assert before == after and max(after) <= 15
