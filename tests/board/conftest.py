@@ -5,6 +5,7 @@ import pytest
 
 from app.services.board import posts
 from app.services.board.posts import TopicInput
+from tests.follow.conftest import deliver, digest_hours, run_digests, smtp  # noqa: F401 (fixtures)
 
 TOWN = "203033"     # 長野県 小海町
 WARD = "131041"     # 新宿区

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.extensions import db
 from app.markdown import markdown_to_text
-from app.models import BoardAnswer, BoardTopic, Category
+from app.models import BoardAnswer, BoardTopic, Category, DigestItem
 
 LIMIT = 50
 
@@ -75,3 +75,39 @@ def new_board_items_since(user, since: datetime, categories: list[str] | None = 
     items = [BoardItem("topic", t, None, t.created_at) for t in topics]
     items += [BoardItem("answer", a.topic, a, a.created_at) for a in answers]
     return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
+
+
+SOURCES = {"topic": "board_topic", "answer": "board_answer"}  # DigestItem.source
+
+
+def board_entries(user, follows, now, urgent_only: bool) -> list:
+    """Digest entries: new board topics and answers in the categories the user follows,
+    once each per person (DigestItem). Nothing urgent: they come with the daily or weekly
+    digest, never in an immediate one."""
+    from app.services.follow.digests import Entry
+    from app.services.follow.matching import window_start
+
+    if urgent_only or not permissions.can_use_board(user):
+        return []
+    sent = {(source, ref) for source, ref in db.session.execute(
+        select(DigestItem.source, DigestItem.ref_id).where(
+            DigestItem.user_id == user.id, DigestItem.source.in_(SOURCES.values())))}
+    out, seen = [], set()
+    for follow in follows:
+        code = (follow.filters or {}).get("category") if follow.target == "category" else None
+        if not code:
+            continue
+        for item in new_board_items_since(user, window_start(follow, now), [code]):
+            key = (SOURCES[item.kind], item.answer.id if item.answer else item.topic.id)
+            if key in sent or key in seen:
+                continue
+            seen.add(key)
+            what = "回答" if item.answer else "話題"
+            out.append(Entry(
+                source=key[0], ref_id=key[1], follow=follow, group=follow.name,
+                title=f"［職員掲示板の{what}］{item.title}", path=item.path, when=item.at,
+                meta=item.who,
+                why=(f"フォロー中のカテゴリ「{follow.name}」の職員掲示板に新しい{what}がありました"
+                     "（内容は架け橋にログインして読めます）。"),
+            ))
+    return out

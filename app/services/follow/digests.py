@@ -28,6 +28,7 @@ from app.models import Digest, DigestItem, Follow, Posting, User
 from app.models.base import utcnow
 from app.models.follows import URGENT_KINDS
 from app.permissions import visible_postings
+from app.services.board import digest as board_digest
 from app.services.follow import matching, tokens
 from app.services.follow.follows import describe
 from app.services.mail import jobs, outbox
@@ -106,7 +107,8 @@ def posting_entries(user: User, follows: list[Follow], now: datetime, urgent_onl
 
 
 Source = Callable[[User, list[Follow], datetime, bool], list[Entry]]
-SOURCES: list[Source] = [posting_entries]
+# New postings; new topics and answers of the officials' board in followed categories.
+SOURCES: list[Source] = [posting_entries, board_digest.board_entries]
 
 
 # --- periods ------------------------------------------------------------------------------
