@@ -35,6 +35,7 @@ from app.models.postings import (
     MAX_CAPACITY_PEOPLE,
     OFFER_TYPES,
     PARTNER_TYPES,
+    POSTING_CLASSES,
     REQUEST_STATUSES,
     STATUSES,
     VISIBILITIES,
