@@ -1,15 +1,16 @@
-"""Form pieces shared by several features: the plain-text validator, the honeypot, and a
-municipality picker (free text with suggestions, resolved on the server: works without
-JavaScript)."""
+"""Form pieces shared by several features: the plain-text validator, the honeypot, date and
+number fields whose errors name the field, and a municipality picker (free text with
+suggestions, resolved on the server: works without JavaScript)."""
 
 import re
 import unicodedata
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
-from wtforms import StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -32,6 +33,51 @@ class Honeypot:
     def validate_website(self, field):
         if field.data:
             raise ValidationError(_("送信できませんでした。入力内容を確認してください。"))
+
+
+# --- dates and numbers ------------------------------------------------------------------
+
+
+class _Named:
+    """`short=` names the field in messages when its label is long (「人数（…）」→「人数」)."""
+
+    def __init__(self, *args, short=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.short = short
+
+    @property
+    def message_name(self) -> str:
+        return str(self.short or self.label.text)
+
+
+class DayField(_Named, DateField):
+    """A date field whose parse error names the field and shows the expected form
+    (WTForms' own says only 「無効な日付型です」)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_("%(name)sは 2026-03-31 のような日付で入力してください。",
+                               name=self.message_name)) from None
+
+
+class NumberField(_Named, IntegerField):
+    """An integer field whose parse error names the field (全角 digits are accepted)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_("%(name)sは数字で入力してください。", name=self.message_name)) from None
 
 
 # --- municipality picker ----------------------------------------------------------------

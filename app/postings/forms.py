@@ -2,32 +2,17 @@
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (
-    DateField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    URLField,
-)
-from wtforms.validators import (
-    URL,
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, Email, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
+from app.fields import DayField, NumberField
+from app.i18n import translated
 from app.models import REGIONS, Category, Municipality
 from app.models.geo import NATIONWIDE
 from app.models.postings import (
@@ -39,8 +24,9 @@ from app.models.postings import (
     STATUSES,
     VISIBILITIES,
 )
+from app.services.postings import dates
+from app.validators import Between, MaxLength, number_required, required
 
-REQUIRED = "入力してください。"
 SPLIT = re.compile(r"[、,，\s]+")
 
 
@@ -52,13 +38,6 @@ class CheckboxListField(SelectMultipleField):
         # WTForms' own message is English only (its catalogue lacks this one).
         kwargs.setdefault("invalid_choice_message", _l("選択肢にない値があります: %(value)s"))
         super().__init__(*args, **kwargs)
-
-
-def officer_id(value) -> int:
-    """The officer menu's value; empty (or blank) is 0, "a new officer, entered below"."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    return int(value)
 
 
 def split_list(text: str | None) -> list[str]:
@@ -86,31 +65,80 @@ def resolve_municipalities(text: str | None) -> tuple[list[Municipality], list[s
         if len(matches) == 1:
             found.append(matches[0])
         elif not matches:
-            problems.append(f"「{token}」という自治体が見つかりません")
+            problems.append(_("「%(name)s」という自治体が見つかりません", name=token))
         else:
             prefs = "、".join(m.prefecture + m.name for m in matches)
-            problems.append(f"「{token}」は複数あります。都道府県名を付けてください（{prefs}）")
+            problems.append(_("「%(name)s」は複数あります。都道府県名を付けてください（%(choices)s）",
+                              name=token, choices=prefs))
     return found, problems
 
 
+MONTH = r"^\d{4}-\d{2}$"
+
+
+def _month_format(name):
+    return Regexp(MONTH, message=_l("%(name)sは 2024-04 のような年月で入力してください。", name=name))
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    """Choices shown in the visitor's language (evaluated per form, per request)."""
+    return [(value, translated(label)) for value, label in labels.items()]
+
+
+def officer_id(value) -> int:
+    """The officer menu's value; empty (or blank) is 0, "a new officer, entered below"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    return int(value)
+
+
 class PostingForm(FlaskForm):
-    title = StringField("タイトル", validators=[DataRequired(REQUIRED), Length(max=200)])
-    summary = TextAreaField("概要（一覧に表示する1〜2文）", validators=[DataRequired(REQUIRED), Length(max=2000)])
-    body = TextAreaField("本文（Markdown が使えます）", validators=[Optional(), Length(max=50000)])
-    categories = CheckboxListField("カテゴリ（調査の分類）", validators=[DataRequired("1つ以上選んでください。")])
-    fields = StringField("分野タグ（読点・カンマ区切り: 防災、観光）", validators=[Optional(), Length(max=300)])
-    partners = StringField("連携先の自治体（団体コードまたは名称、読点区切り）", validators=[Optional(), Length(max=1000)])
-    municipality = StringField("投稿する自治体（団体コード）", validators=[Optional(), Regexp(r"^\d{6}$", message="6桁の団体コードで入力してください。")])
+    """Fields in the groups the page shows: 基本, 内容, (the kind's own), 担当者, 公開範囲."""
+
+    # 基本
+    title = StringField(_l("タイトル"), validators=[required(_l("タイトル")), MaxLength(_l("タイトル"), 200)],
+                        description=_l("一覧と検索結果に出る見出しです。何の連携かが分かる言葉を入れてください。"))
+    summary = TextAreaField(_l("概要（一覧に表示する1〜2文）"),
+                            validators=[required(_l("概要")), MaxLength(_l("概要"), 2000)])
+    municipality = StringField(_l("投稿する自治体（団体コード）"), validators=[
+        Optional(), Regexp(r"^\d{6}$", message=_l("投稿する自治体は6桁の団体コードで入力してください。"))])
+    categories = CheckboxListField(_l("カテゴリ（調査の分類）"), validators=[required(_l("カテゴリ"), choose=True)],
+                                   description=_l("当てはまるものをすべて選んでください。"))
+    fields = StringField(_l("分野タグ"), validators=[Optional(), MaxLength(_l("分野タグ"), 300)],
+                         description=_l("読点かカンマで区切ります（例: 防災、観光）。"))
+    partners = StringField(_l("連携先の自治体"), validators=[Optional(), MaxLength(_l("連携先の自治体"), 1000)],
+                           description=_l("団体コードか名称を読点で区切って入力します（例: 輪島市、172049）。同じ名前の市町村がある場合は都道府県名から（例: 東京都府中市）。"))
+    # 内容
+    body = TextAreaField(_l("本文"), validators=[Optional(), MaxLength(_l("本文"), 50000)],
+                         description=_l("Markdown が使えます（見出しは ## 、箇条書きは - ）。"))
+    image_url = URLField(_l("写真・イラストのURL（任意）"), validators=[
+        Optional(), URL(message=_l("写真・イラストのURLは https:// で始まる形で入力してください。")),
+        MaxLength(_l("写真・イラストのURL"), 500)])
+    # 担当者
     # No Optional(): an empty choice must still reach validate_officer below.
-    officer = SelectField("担当者", coerce=officer_id)
-    contact_name = StringField("新しい担当者の氏名", validators=[Optional(), Length(max=100)])
-    contact_department = StringField("所属（部署）", validators=[Optional(), Length(max=120)])
-    contact_title = StringField("役職", validators=[Optional(), Length(max=60)])
-    contact_email = StringField("メールアドレス（公開されません）", validators=[Optional(), Email("メールアドレスの形式が正しくありません。"), Length(max=254)])
-    contact_phone = StringField("電話番号（公開されません）", validators=[Optional(), Length(max=40)])
-    status = SelectField("公開状態", choices=list(STATUSES.items()), default="draft")
-    visibility = SelectField("公開範囲", choices=list(VISIBILITIES.items()), default="public")
-    image_url = URLField("写真・イラストのURL（任意）", validators=[Optional(), URL(message="URLの形式が正しくありません。"), Length(max=500)])
+    officer = SelectField(_l("担当者"), coerce=officer_id,
+                          description=_l("問い合わせを受ける人です。新しい人のときは「新しい担当者を下に入力」を選びます。"))
+    contact_name = StringField(_l("新しい担当者の氏名"), validators=[Optional(), MaxLength(_l("氏名"), 100)])
+    contact_department = StringField(_l("所属（部署）"), validators=[Optional(), MaxLength(_l("所属（部署）"), 120)])
+    contact_title = StringField(_l("役職"), validators=[Optional(), MaxLength(_l("役職"), 60)])
+    contact_email = StringField(_l("メールアドレス（公開されません）"), validators=[
+        Optional(), Email(_l("担当者のメールアドレスの形式が正しくありません（例: tanaka@city.example.lg.jp）。")),
+        MaxLength(_l("メールアドレス"), 254)])
+    contact_phone = StringField(_l("電話番号（公開されません）"), validators=[Optional(), MaxLength(_l("電話番号"), 40)])
+    # 公開範囲
+    status = SelectField(_l("公開状態"), default="draft",
+                         description=_l("「下書き」は自分の自治体の職員だけが見られます。"))
+    visibility = SelectField(_l("公開範囲"), default="public",
+                             description=_l("「自治体職員のみ」にすると、ログインした職員だけが読めます。"))
+
+    BASIC = ("title", "summary", "municipality", "categories", "fields", "partners")
+    CONTENT = ("body", "image_url")
+    CONTACT = ("officer", "contact_name", "contact_department", "contact_title", "contact_email",
+               "contact_phone")
+    PUBLISHING = ("status", "visibility")
+    # The kind, and what its own fieldset says before its fields (set by each subclass).
+    kind = ""
+    intro = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +146,16 @@ class PostingForm(FlaskForm):
             (c.code, f"{c.code} {c.label}")
             for c in db.session.scalars(select(Category).order_by(Category.position))
         ]
+        self.status.choices = _choices(STATUSES)
+        self.visibility.choices = _choices(VISIBILITIES)
         self.partner_list: list[Municipality] = []
+        # The day date windows start from (the view sets the edited posting's own).
+        self.reference_date = dates.reference_date()
+
+    def kind_fields(self) -> list:
+        """The kind's own fields, in the order they are declared."""
+        common = {"csrf_token", *self.BASIC, *self.CONTENT, *self.CONTACT, *self.PUBLISHING}
+        return [f for f in self if f.name not in common]
 
     def validate_partners(self, field):
         self.partner_list, problems = resolve_municipalities(field.data)
@@ -128,26 +165,46 @@ class PostingForm(FlaskForm):
     def validate_officer(self, field):
         if not field.data and not ((self.contact_name.data or "").strip()
                                    and (self.contact_email.data or "").strip()):
-            raise ValidationError("担当者を選ぶか、新しい担当者の氏名とメールアドレスを入力してください。")
+            raise ValidationError(_l("担当者を選ぶか、新しい担当者の氏名とメールアドレスを入力してください。"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        kind_dates = {name: getattr(self, name).data for name in self._date_fields()}
+        for name, message in dates.problems(self.kind, kind_dates, self.reference_date).items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def _date_fields(self) -> list[str]:
+        names = ("deadline", "valid_until", "start_date", "period_start", "period_end")
+        return [n for n in names if hasattr(self, n) and not getattr(self, n).errors]
 
     def detail_data(self) -> dict:
         return {}
 
 
 def _region_choices():
-    return [(r, r) for r in REGIONS]
+    return [(r, translated(r)) for r in REGIONS]
 
 
 def _coverage_choices():
-    return [(NATIONWIDE, "全国（地域を限らない）"), *_region_choices()]
+    return [(NATIONWIDE, _("全国（地域を限らない）")), *_region_choices()]
 
 
 class CaseStudyForm(PostingForm):
-    period_start = StringField("開始年月（例: 2024-04）", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="年月は 2024-04 の形で入力してください。")])
-    period_end = StringField("終了年月（継続中は空欄）", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="年月は 2024-04 の形で入力してください。")])
-    activities = TextAreaField("取り組んだこと", validators=[DataRequired(REQUIRED), Length(max=10000)])
-    outcomes = TextAreaField("成果", validators=[Optional(), Length(max=10000)])
-    challenges = TextAreaField("課題・今後", validators=[Optional(), Length(max=10000)])
+    kind = "case_study"
+    intro = _l("実際に行った交流の記録です。いつから、何をして、どうなったかを書くと、ほかの自治体の参考になります。")
+    period_start = StringField(_l("開始年月"), validators=[Optional(), _month_format(_l("開始年月"))],
+                               description=_l("例: 2024-04"))
+    period_end = StringField(_l("終了年月"), validators=[Optional(), _month_format(_l("終了年月"))],
+                             description=_l("続いている場合は空欄にします。"))
+    activities = TextAreaField(_l("取り組んだこと"), validators=[
+        required(_l("取り組んだこと")), MaxLength(_l("取り組んだこと"), 10000)])
+    outcomes = TextAreaField(_l("成果"), validators=[Optional(), MaxLength(_l("成果"), 10000)],
+                             description=_l("数字があれば入れてください（参加者数、売上など）。"))
+    challenges = TextAreaField(_l("課題・今後"), validators=[Optional(), MaxLength(_l("課題・今後"), 10000)])
 
     def detail_data(self):
         return {
@@ -160,11 +217,22 @@ class CaseStudyForm(PostingForm):
 
 
 class PartnershipRequestForm(PostingForm):
-    sought = TextAreaField("求めていること", validators=[DataRequired(REQUIRED), Length(max=10000)])
-    partner_type = SelectField("希望する相手", choices=list(PARTNER_TYPES.items()), default="any")
-    wished_regions = CheckboxListField("希望地域", choices=_region_choices(), validators=[Optional()])
-    deadline = DateField("締切", validators=[Optional()])
-    request_status = SelectField("募集状況", choices=list(REQUEST_STATUSES.items()), default="open")
+    kind = "partnership_request"
+    intro = _l("連携の相手を探す募集です。求めていることと、希望する相手・地域を書いてください。締切は投稿の作成日から10年先までの日付です。")
+    sought = TextAreaField(_l("求めていること"), validators=[
+        required(_l("求めていること")), MaxLength(_l("求めていること"), 10000)],
+                           description=_l("どんな相手と、何を一緒にしたいか。"))
+    partner_type = SelectField(_l("希望する相手"), default="any")
+    wished_regions = CheckboxListField(_l("希望地域"), validators=[Optional()],
+                                       description=_l("選ばなければ「指定なし」になります。"))
+    deadline = DayField(_l("締切"), validators=[Optional()], description=_l("例: 2027-03-31（空欄なら締切なし）"))
+    request_status = SelectField(_l("募集状況"), default="open")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_type.choices = _choices(PARTNER_TYPES)
+        self.wished_regions.choices = _region_choices()
+        self.request_status.choices = _choices(REQUEST_STATUSES)
 
     def detail_data(self):
         return {
@@ -177,12 +245,23 @@ class PartnershipRequestForm(PostingForm):
 
 
 class DisasterOfferForm(PostingForm):
-    offer_types = CheckboxListField("協力の種類", choices=list(OFFER_TYPES.items()), validators=[DataRequired("1つ以上選んでください。")])
-    capacity = TextAreaField("規模（人数・数量など）", validators=[Optional(), Length(max=2000)])
-    capacity_people = IntegerField("受け入れられる人数（避難者・疎開の場合、任意）", validators=[Optional(), NumberRange(1, MAX_CAPACITY_PEOPLE, f"1〜{MAX_CAPACITY_PEOPLE:,}の数で入力してください。")])
-    regions_covered = CheckboxListField("対象地域（「全国」を選ぶと地域を限りません）", choices=_coverage_choices(), validators=[Optional()])
-    conditions = TextAreaField("条件", validators=[Optional(), Length(max=5000)])
-    valid_until = DateField("有効期限", validators=[Optional()])
+    kind = "disaster_offer"
+    intro = _l("災害のときに提供できる協力です。協力の種類、規模、対象地域、条件を書いてください。")
+    offer_types = CheckboxListField(_l("協力の種類"), validators=[required(_l("協力の種類"), choose=True)])
+    capacity = TextAreaField(_l("規模（人数・数量など）"), validators=[Optional(), MaxLength(_l("規模"), 2000)])
+    capacity_people = NumberField(_l("受け入れられる人数（避難者・疎開の場合、任意）"), validators=[
+        Optional(), Between(_l("受け入れられる人数"), 1, MAX_CAPACITY_PEOPLE, _l("人"))],
+                                  description=_l("数字があると、受け入れ先を探す自治体が人数で比べられます。"))
+    regions_covered = CheckboxListField(_l("対象地域"), validators=[Optional()],
+                                        description=_l("「全国」を選ぶか何も選ばなければ、地域を限りません。"))
+    conditions = TextAreaField(_l("条件"), validators=[Optional(), MaxLength(_l("条件"), 5000)])
+    valid_until = DayField(_l("有効期限"), validators=[Optional()],
+                           description=_l("例: 2028-03-31（空欄なら定めなし）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_types.choices = _choices(OFFER_TYPES)
+        self.regions_covered.choices = _coverage_choices()
 
     def detail_data(self):
         return {
@@ -196,11 +275,20 @@ class DisasterOfferForm(PostingForm):
 
 
 class StaffExchangeForm(PostingForm):
-    direction = SelectField("派遣・受入", choices=list(DIRECTIONS.items()), default="dispatch")
-    work_field = StringField("業務分野", validators=[DataRequired(REQUIRED), Length(max=200)])
-    headcount = IntegerField("人数", default=1, validators=[InputRequired("人数を入力してください。"), NumberRange(1, 100, "1〜100の数で入力してください。")])
-    duration_months = IntegerField("期間（か月）", default=12, validators=[InputRequired("期間を入力してください。"), NumberRange(1, 120, "1〜120の数で入力してください。")])
-    start_date = DateField("開始日", validators=[Optional()])
+    kind = "staff_exchange"
+    intro = _l("職員を派遣したい、または受け入れたいという募集です。業務分野、人数、期間を書いてください。")
+    direction = SelectField(_l("派遣・受入"), default="dispatch")
+    work_field = StringField(_l("業務分野"), validators=[required(_l("業務分野")), MaxLength(_l("業務分野"), 200)],
+                             description=_l("例: 観光振興、税務、土木"))
+    headcount = NumberField(_l("人数"), default=1, validators=[
+        number_required(_l("人数")), Between(_l("人数"), 1, 100, _l("人"))])
+    duration_months = NumberField(_l("期間（か月）"), default=12, validators=[
+        number_required(_l("期間")), Between(_l("期間"), 1, 120, _l("か月"))])
+    start_date = DayField(_l("開始日"), validators=[Optional()], description=_l("例: 2027-04-01（空欄なら調整による）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.direction.choices = _choices(DIRECTIONS)
 
     def detail_data(self):
         return {

@@ -1,19 +1,23 @@
 """Posting pages: lists per kind, detail, create / edit / archive."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import permissions
 from app.extensions import db
 from app.filters import list_filters, page_arg
+from app.i18n import translated
 from app.models import Category, Municipality, Officer, Posting
 from app.models.postings import KIND_SLUGS, KINDS
 from app.postings import bp
 from app.postings.forms import FORMS, split_list
+from app.public.helpers import kind_name, locale
+from app.public.themes import theme_label
 from app.services import matching
 from app.services.board import conversion
-from app.services.postings import editing, listing
+from app.services.postings import dates, editing, listing
 from app.services.postings.editing import ContactInput, PostingInput
 
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
@@ -42,8 +46,21 @@ def _list_page(kind: str | None):
     )
     categories = db.session.scalars(select(Category).order_by(Category.position)).all()
     return render_template(
-        "postings/list.html", kind=kind, filters=filters, page=page, categories=categories
+        "postings/list.html", kind=kind, filters=filters, page=page, categories=categories,
+        heading=list_heading(kind, filters),
     )
+
+
+def list_heading(kind: str | None, filters) -> str:
+    """What the list shows, in words: 「災害時の助け合い」, 「福島県の連携の募集」, 「すべての投稿」."""
+    what = theme_label(filters.category, locale()) if filters.category else None
+    if kind and what:
+        what = _("%(theme)s（%(kind)s）", theme=what, kind=kind_name(kind))
+    what = what or (kind_name(kind) if kind else None)
+    place = filters.prefecture or (translated(filters.region) if filters.region else None)
+    if place:
+        return _("%(place)sの%(what)s", place=place, what=what or _("投稿"))
+    return what or _("すべての投稿")
 
 
 def _load(posting_id: int) -> Posting:
@@ -79,6 +96,8 @@ def create(slug: str):
     form = FORMS[kind]()
     municipality = _acting_municipality(form)
     _officer_choices(form, municipality)
+    if request.method == "GET":
+        form.officer.data = _own_officer_id(municipality)
     if topic is not None and request.method == "GET":
         conversion.prefill(form, topic, kind, current_user)
     if form.validate_on_submit():
@@ -87,7 +106,7 @@ def create(slug: str):
             posting = editing.create_posting(_input(kind, form, municipality), current_user)
             if topic is not None:
                 conversion.link(topic, posting, current_user)
-            return _saved(posting, "投稿を保存しました。")
+            return _saved(posting, _("投稿を保存しました。"))
     return render_template("postings/form.html", form=form, kind=kind, posting=None, from_topic=topic), (
         400 if form.errors else 200
     )
@@ -102,9 +121,10 @@ def edit(posting_id: int):
     if request.method == "GET":
         _fill_form(form, posting)
     _officer_choices(form, posting.municipality)
+    form.reference_date = dates.reference_date(posting)
     if form.validate_on_submit():
         editing.update_posting(posting, _input(posting.kind, form, posting.municipality), current_user)
-        return _saved(posting, "投稿を更新しました。")
+        return _saved(posting, _("投稿を更新しました。"))
     return render_template("postings/form.html", form=form, kind=posting.kind, posting=posting), (
         400 if form.errors else 200
     )
@@ -113,18 +133,32 @@ def edit(posting_id: int):
 def _saved(posting: Posting, message: str):
     """Back to the posting; a posting that looks for partners opens at its suggestions."""
     if matching.looks_for_partners(posting):
-        flash(message + "この投稿に合いそうな自治体・事例を下に表示しています。", "success")
+        flash(message + _("この投稿に合いそうな自治体・事例を下に表示しています。"), "success")
         return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="matches"))
     flash(message, "success")
     return redirect(url_for("postings.detail", posting_id=posting.id))
 
 
-@bp.route("/<int:posting_id>/archive", methods=["POST"])
+@bp.route("/<int:posting_id>/archive", methods=["GET", "POST"])
 @login_required
 def archive(posting_id: int):
+    """GET asks first (a page, so it works without JavaScript); POST archives."""
     posting = _load(posting_id)
+    permissions.require(permissions.can_edit_posting(current_user, posting))
+    if request.method == "GET":
+        return render_template("postings/archive_confirm.html", posting=posting)
     editing.archive_posting(posting, current_user)
-    flash("投稿をアーカイブしました。一覧と検索には表示されません。", "success")
+    flash(_("投稿をアーカイブしました。一覧と検索には表示されません。このページの「元に戻す」で取り消せます。"),
+          "success")
+    return redirect(url_for("postings.detail", posting_id=posting.id))
+
+
+@bp.route("/<int:posting_id>/restore", methods=["POST"])
+@login_required
+def restore(posting_id: int):
+    posting = _load(posting_id)
+    editing.restore_posting(posting, current_user)
+    flash(_("アーカイブを取り消しました（%(status)s）。", status=translated(posting.status_label)), "success")
     return redirect(url_for("postings.detail", posting_id=posting.id))
 
 
@@ -137,19 +171,30 @@ def _acting_municipality(form, strict: bool = False) -> Municipality | None:
     code = form.municipality.data
     muni = db.session.scalar(select(Municipality).where(Municipality.code == code)) if code else None
     if strict and muni is None:
-        form.municipality.errors = [*form.municipality.errors, "投稿する自治体の団体コードを入力してください。"]
+        form.municipality.errors = [*form.municipality.errors, _("投稿する自治体の団体コードを入力してください。")]
     return muni
 
 
+def _own_officer_id(municipality: Municipality | None) -> int:
+    """A new posting names the person writing it, when they are an officer in post there."""
+    officer = getattr(current_user, "officer", None)
+    if officer is not None and officer.active and municipality is not None and (
+            officer.municipality_id == municipality.id):
+        return officer.id
+    return 0
+
+
 def _officer_choices(form, municipality: Municipality | None) -> None:
-    choices = [(0, "（新しい担当者を下に入力）")]
+    choices = [(0, _("（新しい担当者を下に入力）"))]
     if municipality is not None:
         officers = db.session.scalars(
             select(Officer)
             .where(Officer.municipality_id == municipality.id, Officer.active.is_(True))
             .order_by(Officer.name)
         )
-        choices += [(o.id, o.public_label) for o in officers]
+        own = getattr(getattr(current_user, "officer", None), "id", None)
+        choices += [(o.id, _("%(officer)s（あなた）", officer=o.public_label) if o.id == own else o.public_label)
+                    for o in officers]
     form.officer.choices = choices
 
 
@@ -166,7 +211,7 @@ def _input(kind: str, form, municipality: Municipality) -> PostingInput:
     if form.officer.data:
         officer = db.session.get(Officer, form.officer.data)
         if officer is None or officer.municipality_id != municipality.id:
-            abort(400, description="担当者の選択が正しくありません。")
+            abort(400, description=_("担当者の選択が正しくありません。"))
     codes = form.categories.data or []
     return PostingInput(
         kind=kind,

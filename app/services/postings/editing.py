@@ -21,6 +21,7 @@ from app.models.base import utcnow
 from app.models.geo import normalize_coverage
 from app.models.postings import POSTING_CLASSES, PartnershipRequest
 from app.services.matching import notices
+from app.services.postings import dates
 from app.services.search import indexing
 
 # Each kind's own fields and their Python types (the single list the importer and forms follow).
@@ -137,6 +138,8 @@ def _new_tag(name: str) -> Tag:
 
 
 def apply_input(posting: Posting, data: PostingInput) -> Posting:
+    """Copy `data` onto `posting`; dates outside their window raise dates.InvalidDates."""
+    dates.check(data.kind, data.details, dates.reference_date(posting, data.published_at))
     # No autoflush: a half-filled posting must not be flushed by the lookups below.
     with db.session.no_autoflush:
         _apply(posting, data)
@@ -148,9 +151,8 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     posting.summary = data.summary.strip()
     posting.body = data.body
     posting.municipality = data.municipality
-    # Each once: a partner named twice would be a duplicate row in posting_partners.
-    posting.partners = list(dict.fromkeys(m for m in data.partners if m.id != data.municipality.id))
-    posting.categories = list(dict.fromkeys(data.categories))
+    posting.partners = [m for m in data.partners if m.id != data.municipality.id]
+    posting.categories = list(data.categories)
     posting.tags = tags_for(data.fields)
     posting.status = data.status
     posting.visibility = data.visibility
@@ -216,6 +218,15 @@ def archive_posting(posting: Posting, actor) -> Posting:
     if actor is not None and not permissions.can_edit_posting(actor, posting):
         raise permissions.Forbidden
     posting.status = "archived"
+    return _saved(posting, published_now=False)
+
+
+def restore_posting(posting: Posting, actor) -> Posting:
+    """Undo an archive: back to published if it had been published, else to draft."""
+    if actor is not None and not permissions.can_edit_posting(actor, posting):
+        raise permissions.Forbidden
+    if posting.status == "archived":
+        posting.status = "published" if posting.published_at is not None else "draft"
     return _saved(posting, published_now=False)
 
 

@@ -41,6 +41,7 @@ from app.models.postings import (
     VISIBILITIES,
 )
 from app.services.postings import editing
+from app.services.postings.dates import InvalidDates
 from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput
 from app.timestamps import jst_midnight
 
@@ -443,7 +444,7 @@ def import_records(
             data = parse_record(record, lookups)
             with db.session.begin_nested():
                 created = _save(data, batch)
-        except InvalidLine as exc:
+        except (InvalidLine, InvalidDates) as exc:
             report.errors.append((number, str(exc)))
             continue
         except SQLAlchemyError as exc:
