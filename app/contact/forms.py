@@ -69,6 +69,11 @@ class HandoverForm(FlaskForm):
     new_title = StringField("新しい後任の役職", validators=[Optional(), Length(max=60), plain_text])
     note = TextAreaField("引き継ぎメモ（任意）", validators=[
         Optional(), Length(max=2000, message="メモは2000文字以内で入力してください。"), plain_text])
+    # Shown only when the officer has a login; "suspend" only to those who may suspend accounts.
+    account = RadioField("元のアカウント", default="keep", choices=[
+        ("keep", "残す（ログインはできますが、この自治体の投稿・イベントは編集できなくなります）"),
+        ("suspend", "停止する（ログインできなくなります）"),
+    ], validators=[Optional()])
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):

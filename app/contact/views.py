@@ -5,11 +5,13 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -48,12 +50,16 @@ limit_by_sender = limiter.shared_limit(_contact_limit, scope="contact-sender", m
                                        key_func=address_key)
 
 
+def unread_count() -> int:
+    """The signed-in user's unread threads; the header shows it twice, so once per request."""
+    if "unread_count" not in g:
+        g.unread_count = inbox_service.unread_count(current_user)
+    return g.unread_count
+
+
 @bp.app_context_processor
 def contact_values():
-    def contact_unread_count() -> int:
-        return inbox_service.unread_count(current_user)
-
-    return {"contact_unread_count": contact_unread_count,
+    return {"contact_unread_count": unread_count,
             "contact_available": routing.ward_route_available}
 
 
@@ -155,15 +161,15 @@ def inbox():
     page = db.paginate(inbox_service.inbox_query(current_user, status, show_blocked),
                        page=page_arg(), per_page=30, error_out=False)
     return render_template("contact/inbox.html", page=page, status=status, show_blocked=show_blocked,
-                           title=_inbox_title())
+                           title=_inbox_title(), unread=unread_count())
 
 
 def _inbox_title() -> str:
     if permissions.is_admin(current_user):
-        return "すべてのお問い合わせ"
+        return _("すべてのお問い合わせ")
     if current_user.role == "liaison" and current_user.desk is not None:
-        return f"{current_user.desk.name} 受信箱"
-    return "受信箱"
+        return _("%(desk)s 受信箱", desk=current_user.desk.name)
+    return _("受信箱")
 
 
 def _forward_choices(thread: Thread) -> list[tuple[int, str]]:
@@ -352,9 +358,16 @@ def handover(officer_id: int):
     if officer is None:
         abort(404)
     permissions.require(permissions.can_hand_over(current_user, officer))
+    if not officer.active:
+        # Already transferred: say so (and to whom), rather than offer to move nothing again.
+        status_code = 409 if request.method == "POST" else 200
+        return render_template("contact/handover_done.html", officer=officer), status_code
     form = HandoverForm()
-    form.successor.choices = [(0, "（新しい担当者を下に入力）")] + [
+    form.successor.choices = [(0, _("（新しい担当者を下に入力）"))] + [
         (o.id, o.public_label) for o in handover_service.successor_candidates(officer)]
+    may_suspend = permissions.can_suspend_account(current_user, officer.user)
+    if not may_suspend:
+        form.account.choices = [c for c in form.account.choices if c[0] == "keep"]
     error, status_code = None, 200
     if request.method == "POST":
         if form.validate_on_submit():
@@ -364,21 +377,22 @@ def handover(officer_id: int):
                 department=form.new_department.data or "", title=form.new_title.data or "")
             try:
                 handover_service.hand_over(officer, current_user, successor=successor, new=new,
-                                           note=form.note.data or "")
+                                           note=form.note.data or "", account=form.account.data or "keep")
             except ContactError as exc:
                 db.session.rollback()
                 error, status_code = str(exc), 400
             else:
-                flash("引き継ぎを記録しました。投稿と対応中のお問い合わせは後任に移りました。", "success")
+                flash(_("引き継ぎを記録しました。投稿と対応中のお問い合わせは後任に移りました。"), "success")
                 return redirect(url_for("contact.officers"))
         else:
-            error, status_code = "入力内容を確認してください。", 400
+            error, status_code = _("入力内容を確認してください。"), 400
     open_threads = db.session.scalar(
         select(db.func.count(Thread.id)).where(Thread.officer_id == officer.id,
                                                Thread.status.in_(thread_model.OPEN_STATUSES)))
     postings = db.session.scalar(select(db.func.count(Posting.id)).where(Posting.officer_id == officer.id))
     return render_template("contact/handover.html", officer=officer, form=form, error=error,
-                           open_threads=open_threads, postings=postings), status_code
+                           open_threads=open_threads, postings=postings,
+                           may_suspend=may_suspend), status_code
 
 
 from app.contact import devmail  # noqa: E402,F401  (development mailbox pages)

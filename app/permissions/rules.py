@@ -27,6 +27,9 @@ def acting_municipality_id(user) -> int | None:
     if not _is_official(user):
         return None
     if user.role == "officer":
+        officer = user.officer
+        if officer is not None and not officer.active:
+            return None  # transferred (人事異動): the handover took the old municipality's work away
         return user.municipality_id
     if user.role == "liaison" and user.desk is not None:
         return user.desk.municipality_id  # None for the central desk: it manages no postings
@@ -64,6 +67,11 @@ def can_hand_over(user, officer) -> bool:
     if not _is_official(user) or user.role != "liaison" or user.desk is None:
         return False
     return user.desk.is_central or user.desk.municipality_id == officer.municipality_id
+
+
+def can_suspend_account(user, account) -> bool:
+    """Suspending a login is for admins (never one's own)."""
+    return is_admin(user) and account is not None and account.id != user.id
 
 
 def can_read_thread(user, thread) -> bool:

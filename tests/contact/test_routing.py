@@ -115,10 +115,12 @@ def test_handover_moves_postings_and_open_threads(client, users, postings, desk,
     old.officer.successor_id = successor.officer.id
     late = routing.contact_posting(posting, RESIDENT, "", "古いリンクから")
     assert late.officer_id == successor.officer.id
-    # A second handover of the same officer is refused with a clear message.
+    # A second handover of the same officer is refused; the page says it is done, and to whom.
+    page = client.get(f"/contact/officers/{old.officer.id}/handover").get_data(as_text=True)
+    assert "この担当者は異動済みです" in page and "後任 次郎" in page and "引き継ぐ</button>" not in page
     again = client.post_form(f"/contact/officers/{old.officer.id}/handover",
-                             {"successor": successor.officer.id})
-    assert again.status_code in (400, 403)
+                             {"successor": successor.officer.id}, token_from="/contact/inbox")
+    assert again.status_code == 409 and "異動済み" in again.get_data(as_text=True)
 
 
 def test_handover_to_a_new_person_and_to_nobody(users, postings, desk):

@@ -1,5 +1,10 @@
 """Handover on transfer (人事異動): an officer's postings and open threads move to a successor
-in one transaction, recorded in the audit log, and the successor is told by mail."""
+in one transaction, recorded in the audit log, and the successor is told by mail.
+
+The old officer's login (if any) loses its edit rights at once: an account acts for its
+municipality only while its officer record is in post (app/permissions/rules.py). The person
+handing over may also suspend the login (no sign-in at all), where they may suspend accounts.
+"""
 
 from sqlalchemy import select
 
@@ -23,13 +28,24 @@ def successor_candidates(officer: Officer) -> list[Officer]:
     ))
 
 
+ACCOUNT_ACTIONS = ("keep", "suspend")  # what happens to the old login besides losing edit rights
+
+
 def hand_over(officer: Officer, actor, successor: Officer | None = None,
-              new: ContactInput | None = None, note: str = "") -> Officer:
-    """Mark `officer` transferred and move their work to `successor` (or a new officer)."""
+              new: ContactInput | None = None, note: str = "", account: str = "keep") -> Officer:
+    """Mark `officer` transferred and move their work to `successor` (or a new officer).
+
+    `account="suspend"` also suspends the old officer's login (admins only)."""
     if actor is not None and not permissions.can_hand_over(actor, officer):
         raise permissions.Forbidden("この担当者の引き継ぎを行う権限がありません。")
     if not officer.active:
         raise ContactError("この担当者は既に異動済みです。")
+    if account not in ACCOUNT_ACTIONS:
+        raise ContactError("元のアカウントの扱いを選んでください。")
+    login = officer.user
+    suspend = account == "suspend" and login is not None and login.active
+    if suspend and actor is not None and not permissions.can_suspend_account(actor, login):
+        raise permissions.Forbidden("アカウントの停止は管理者が行います。")
     if (successor is None) == (new is None):
         raise ContactError("後任を一覧から選ぶか、新しい担当者の氏名とメールアドレスを入力してください。")
     with db.session.no_autoflush:
@@ -44,6 +60,8 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
         raise ContactError("後任は同じ自治体の在職中の担当者から選んでください。")
 
     now = utcnow()
+    if suspend:
+        login.active = False
     officer.active = False
     officer.transferred_at = now
     officer.successor = successor
@@ -66,7 +84,8 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
         actor_user_id=getattr(actor, "id", None), action="officer.handover", target_type="officer",
         target_id=officer.id,
         details={"successor_id": successor.id, "postings": [p.id for p in postings],
-                 "threads": [t.id for t in threads], "note": note.strip()},
+                 "threads": [t.id for t in threads], "note": note.strip(),
+                 "account": None if login is None else ("suspended" if suspend else "edit_rights_removed")},
     ))
     db.session.flush()
     notify.handed_over(successor, officer, len(postings), threads)
