@@ -149,23 +149,17 @@ def create_user():
         (d.id, d.name) for d in db.session.scalars(select(Desk).order_by(Desk.municipality_id.nulls_first()))
     ]
     if form.validate_on_submit():
-        municipality = None
-        if form.municipality.data:
-            municipality = db.session.scalar(
-                select(Municipality).where(Municipality.code == form.municipality.data)
-            )
-            if municipality is None:
-                form.municipality.errors.append("この団体コードの自治体はありません。")
         desk = db.session.get(Desk, form.desk.data) if form.desk.data else None
-        if not form.municipality.errors:
-            try:
-                user = user_service.create_user(
-                    form.email.data, form.name.data, form.password.data, form.role.data,
-                    municipality=municipality, desk=desk,
-                )
-            except user_service.AccountError as exc:
-                form.email.errors.append(str(exc))
-            else:
-                flash(f"{user.email} のアカウントを作成しました。", "success")
-                return redirect(url_for("admin.users"))
+        try:
+            user = user_service.create_user(
+                form.email.data, form.name.data, form.password.data, form.role.data,
+                municipality=form.municipality.data if form.role.data == "officer" else None,
+                desk=desk,
+            )
+        except user_service.AccountError as exc:
+            # The message goes under the field it is about (e-mail when it names none).
+            getattr(form, exc.field or "email").errors.append(str(exc))
+        else:
+            flash(_("%(email)s のアカウントを作成しました。", email=user.email), "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form), 400 if form.errors else 200

@@ -16,19 +16,23 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(ValueError):
-    """Invalid account data; the message is shown to the admin."""
+    """Invalid account data; the message is shown to the admin, under `field` when it names one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError(f"メールアドレス {email!r} が正しくありません") from None
+        raise AccountError(f"メールアドレス {email!r} が正しくありません", field="email") from None
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください")
+        raise AccountError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください", field="password")
 
 
 def find_by_email(email: str) -> User | None:
@@ -45,13 +49,13 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if role not in ROLES:
-        raise AccountError(f"役割は {', '.join(ROLES)} のいずれかです")
+        raise AccountError(f"役割は {', '.join(ROLES)} のいずれかです", field="role")
     if role == "officer" and municipality is None:
-        raise AccountError("自治体職員のアカウントには所属自治体が必要です")
+        raise AccountError("自治体職員のアカウントには所属自治体が必要です", field="municipality")
     if role == "liaison" and desk is None:
-        raise AccountError("窓口担当のアカウントには所属窓口が必要です")
+        raise AccountError("窓口担当のアカウントには所属窓口が必要です", field="desk")
     if find_by_email(email):
-        raise AccountError(f"{email} は既に登録されています")
+        raise AccountError(f"{email} は既に登録されています", field="email")
     check_password_strength(password)
     user = User(email=email, name=name.strip(), role=role, municipality=municipality, desk=desk)
     set_password(user, password)
