@@ -1,6 +1,12 @@
-"""Locale selection: Japanese by default, English when the visitor toggles it (cookie)."""
+"""Locale selection: Japanese by default, English when the visitor toggles it (cookie).
+
+Fixed labels kept in the code (kinds, statuses, regions …) are marked with `N_`: they stay
+plain Japanese strings (data, mail, imports use them as they are) and are still extracted into
+the catalogue, so pages can show them translated with the `translated` filter.
+"""
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext
 
 LANG_COOKIE = "lang"
 
@@ -11,3 +17,12 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def N_(text: str) -> str:  # noqa: N802 (the gettext convention for "mark, don't translate yet")
+    return text
+
+
+def translated(label) -> str:
+    """A fixed label marked with N_, in the visitor's language (plain text, still escaped)."""
+    return gettext(str(label)) if label else label

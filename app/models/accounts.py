@@ -13,10 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.i18n import N_
 from app.models.base import utcnow
 
 ROLES = ("officer", "liaison", "admin")
-ROLE_LABELS = {"officer": "自治体職員", "liaison": "窓口担当", "admin": "管理者"}
+ROLE_LABELS = {"officer": N_("自治体職員"), "liaison": N_("窓口担当"), "admin": N_("管理者")}
 NOTIFY_MODES = ("immediate", "digest", "none")
 APPROVALS = ("pending", "approved", "refused")
 

@@ -6,14 +6,15 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models.base import utcnow
 
 EVENT_KINDS = {
-    "fair": "物産展・フェア",
-    "tour": "ツアー・体験",
-    "programme": "交流プログラム",
-    "online": "オンライン",
-    "meeting": "会議・研修",
+    "fair": N_("物産展・フェア"),
+    "tour": N_("ツアー・体験"),
+    "programme": N_("交流プログラム"),
+    "online": N_("オンライン"),
+    "meeting": N_("会議・研修"),
 }
 
 

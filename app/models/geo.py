@@ -4,16 +4,17 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.i18n import N_
 
 REGIONS: dict[str, list[str]] = {
-    "北海道": ["北海道"],
-    "東北": ["青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県"],
-    "関東": ["茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"],
-    "中部": ["新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県"],
-    "近畿": ["三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県"],
-    "中国": ["鳥取県", "島根県", "岡山県", "広島県", "山口県"],
-    "四国": ["徳島県", "香川県", "愛媛県", "高知県"],
-    "九州・沖縄": ["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"],
+    N_("北海道"): ["北海道"],
+    N_("東北"): ["青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県"],
+    N_("関東"): ["茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"],
+    N_("中部"): ["新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県"],
+    N_("近畿"): ["三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県"],
+    N_("中国"): ["鳥取県", "島根県", "岡山県", "広島県", "山口県"],
+    N_("四国"): ["徳島県", "香川県", "愛媛県", "高知県"],
+    N_("九州・沖縄"): ["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"],
 }
 # A disaster offer may cover the whole country instead of listed regions.
 NATIONWIDE = "全国"
@@ -22,13 +23,13 @@ _PREFECTURE_REGION = {pref: region for region, prefs in REGIONS.items() for pref
 PREFECTURES: list[str] = [p for prefs in REGIONS.values() for p in prefs]
 
 KIND_LABELS = {
-    "prefecture": "都道府県",
-    "designated_city": "政令指定都市",
-    "city": "市",
-    "special_ward": "特別区",
-    "ward": "行政区",
-    "town": "町",
-    "village": "村",
+    "prefecture": N_("都道府県"),
+    "designated_city": N_("政令指定都市"),
+    "city": N_("市"),
+    "special_ward": N_("特別区"),
+    "ward": N_("行政区"),
+    "town": N_("町"),
+    "village": N_("村"),
 }
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models.base import utcnow
 
-THREAD_STATUSES = {"new": "未読", "read": "既読", "replied": "返信済み", "closed": "完了"}
+THREAD_STATUSES = {"new": N_("未読"), "read": N_("既読"), "replied": N_("返信済み"), "closed": N_("完了")}
 # Threads someone still has to act on.
 OPEN_STATUSES = ("new", "read", "replied")
 

@@ -20,13 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models.base import utcnow
 
 KINDS = {
-    "case_study": "連携・交流事例",
-    "partnership_request": "連携の募集",
-    "disaster_offer": "災害時相互協力",
-    "staff_exchange": "人事交流・職員派遣",
+    "case_study": N_("連携・交流事例"),
+    "partnership_request": N_("連携の募集"),
+    "disaster_offer": N_("災害時相互協力"),
+    "staff_exchange": N_("人事交流・職員派遣"),
 }
 # URL slugs for the list pages of each kind.
 KIND_SLUGS = {
@@ -35,18 +36,18 @@ KIND_SLUGS = {
     "disaster_offer": "disaster",
     "staff_exchange": "staff",
 }
-STATUSES = {"draft": "下書き", "published": "公開中", "archived": "アーカイブ"}
-VISIBILITIES = {"public": "一般公開", "officials": "自治体職員のみ"}
-REQUEST_STATUSES = {"open": "募集中", "matched": "成立", "closed": "終了"}
-PARTNER_TYPES = {"special_ward": "特別区", "municipality": "市町村", "any": "どちらでも"}
+STATUSES = {"draft": N_("下書き"), "published": N_("公開中"), "archived": N_("アーカイブ")}
+VISIBILITIES = {"public": N_("一般公開"), "officials": N_("自治体職員のみ")}
+REQUEST_STATUSES = {"open": N_("募集中"), "matched": N_("成立"), "closed": N_("終了")}
+PARTNER_TYPES = {"special_ward": N_("特別区"), "municipality": N_("市町村"), "any": N_("どちらでも")}
 OFFER_TYPES = {
-    "supplies": "物資の提供",
-    "staff": "職員の派遣",
-    "funds": "資金の支援",
-    "evacuees": "避難者の受け入れ",
-    "evacuation_site": "疎開先の提供",
+    "supplies": N_("物資の提供"),
+    "staff": N_("職員の派遣"),
+    "funds": N_("資金の支援"),
+    "evacuees": N_("避難者の受け入れ"),
+    "evacuation_site": N_("疎開先の提供"),
 }
-DIRECTIONS = {"dispatch": "派遣したい", "accept": "受け入れたい"}
+DIRECTIONS = {"dispatch": N_("派遣したい"), "accept": N_("受け入れたい")}
 # The largest number of people one offer may state it can take in (a whole city's hotels).
 MAX_CAPACITY_PEOPLE = 100_000
 
@@ -143,9 +144,6 @@ class Posting(db.Model):
         """Visible to anyone without logging in."""
         return self.status == "published" and self.visibility == "public"
 
-    def detail_items(self) -> list[tuple[str, str]]:
-        """(label, value) pairs of the kind's own fields, for pages and e-mails."""
-        return []
 
     def detail_text(self) -> str:
         """The kind's own free text, for the search index."""
@@ -154,9 +152,6 @@ class Posting(db.Model):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.title[:20]}>"
 
-
-def _month(value: str | None) -> str:
-    return value.replace("-", "年", 1) + "月" if value else ""
 
 
 class CaseStudy(Posting):
@@ -172,14 +167,6 @@ class CaseStudy(Posting):
     outcomes: Mapped[str] = mapped_column(Text, default="")
     challenges: Mapped[str] = mapped_column(Text, default="")
 
-    @property
-    def period_label(self) -> str:
-        if not self.period_start:
-            return ""
-        return f"{_month(self.period_start)}〜{_month(self.period_end) or '継続中'}"
-
-    def detail_items(self):
-        return [("実施期間", self.period_label)]
 
     def detail_text(self) -> str:
         return "\n".join([self.activities, self.outcomes, self.challenges])
@@ -202,13 +189,6 @@ class PartnershipRequest(Posting):
     def request_status_label(self) -> str:
         return REQUEST_STATUSES[self.request_status]
 
-    def detail_items(self):
-        return [
-            ("募集状況", self.request_status_label),
-            ("希望する相手", PARTNER_TYPES.get(self.partner_type, "")),
-            ("希望地域", "、".join(self.wished_regions or []) or "指定なし"),
-            ("締切", self.deadline.strftime("%Y年%-m月%-d日") if self.deadline else "なし"),
-        ]
 
     def detail_text(self) -> str:
         return self.sought
@@ -233,14 +213,6 @@ class DisasterOffer(Posting):
     def offer_type_labels(self) -> list[str]:
         return [OFFER_TYPES[t] for t in self.offer_types or [] if t in OFFER_TYPES]
 
-    def detail_items(self):
-        return [
-            ("協力の種類", "、".join(self.offer_type_labels)),
-            ("規模", self.capacity),
-            ("受入可能人数", f"{self.capacity_people:,}人" if self.capacity_people else ""),
-            ("対象地域", "、".join(self.regions_covered or []) or "全国"),
-            ("有効期限", self.valid_until.strftime("%Y年%-m月%-d日") if self.valid_until else "定めなし"),
-        ]
 
     def detail_text(self) -> str:
         return "\n".join([" ".join(self.offer_type_labels), self.capacity, self.conditions])
@@ -259,14 +231,6 @@ class StaffExchange(Posting):
     duration_months: Mapped[int] = mapped_column(Integer, default=12)
     start_date: Mapped[date | None] = mapped_column(Date)
 
-    def detail_items(self):
-        return [
-            ("派遣・受入", DIRECTIONS.get(self.direction, "")),
-            ("業務分野", self.work_field),
-            ("人数", f"{self.headcount}人"),
-            ("期間", f"{self.duration_months}か月"),
-            ("開始時期", self.start_date.strftime("%Y年%-m月") if self.start_date else "調整による"),
-        ]
 
     def detail_text(self) -> str:
         return f"{DIRECTIONS.get(self.direction, '')} {self.work_field}"

@@ -1,22 +1,22 @@
 """Template helpers for the public pages: themes, illustrations, translated chrome labels."""
 
+from datetime import date
+
 from flask import request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.i18n import translated
+from app.models.postings import KINDS
 from app.public.themes import story_art, theme_icon, theme_label
 from app.services.events import calendar
 from app.services.public import stories
 from app.timestamps import to_jst
 
-# Interface names of the posting kinds, translatable (the data keeps its Japanese labels).
-KIND_NAMES = {
-    "case_study": _l("連携・交流事例"),
-    "partnership_request": _l("連携の募集"),
-    "disaster_offer": _l("災害時相互協力"),
-    "staff_exchange": _l("人事交流・職員派遣"),
-}
+
+def kind_name(kind: str) -> str:
+    """The interface name of a posting kind (the data keeps its Japanese label)."""
+    return translated(KINDS.get(kind, kind))
 
 
 def locale() -> str:
@@ -61,11 +61,23 @@ def month_label(value) -> str:
     return f"{value.year}年{value.month}月"
 
 
+def year_month(value: str | None) -> str:
+    """「2024年4月」 (or "April 2024") from the stored "2024-04"."""
+    if not value:
+        return ""
+    try:
+        year, month = value.split("-")
+        return month_label(date(int(year), int(month), 1))
+    except ValueError:
+        return value
+
+
 def register(bp) -> None:
     bp.add_app_template_filter(event_when, "event_when")
     bp.add_app_template_filter(month_label, "month_label")
+    bp.add_app_template_filter(year_month, "year_month")
     # A filter, not a context value, so that imported macros (posting cards) can use it.
-    bp.add_app_template_filter(lambda kind: KIND_NAMES.get(kind, kind), "kind_name")
+    bp.add_app_template_filter(kind_name, "kind_name")
 
     @bp.app_context_processor
     def public_helpers():
@@ -73,7 +85,7 @@ def register(bp) -> None:
             "theme_icon": theme_icon,
             "story_art": story_art,
             "theme_name": lambda code: theme_label(code, locale()),
-            "kind_name": lambda kind: KIND_NAMES.get(kind, kind),
+            "kind_name": kind_name,
             "current_locale": locale,
             "here": here,
             "related_stories": lambda posting: stories.related_stories(current_user, posting),

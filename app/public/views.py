@@ -96,6 +96,7 @@ def japan_map():
     return render_template(
         "public/map.html", tiles=tiles, bins=bins, columns=COLUMNS, rows=ROWS,
         regions=REGIONS, counts=counts, total=sum(1 for t in tiles if t["count"]),
+        levels={t["name"]: t["level"] for t in tiles},
     )
 
 

@@ -39,7 +39,7 @@ def test_resident_to_officer_and_back(client, new_client, users, postings, smtp,
 
     client.login(officer_user.email)
     inbox = client.get("/contact/inbox").get_data(as_text=True)
-    assert "住民 花子" in inbox and 'aria-label="未読1件"' in inbox
+    assert "住民 花子" in inbox and "（未読1件）" in inbox
     assert client.get(f"/contact/threads/{thread.id}").status_code == 200
     db.session.refresh(thread)
     assert thread.status == "read"

@@ -17,7 +17,9 @@ def test_home_invites_reading(client, world):
 
 def test_map_counts_and_links(client, world):
     html = client.get("/map").get_data(as_text=True)
-    assert 'aria-label="福島県 1件"' in html and 'aria-label="宮城県 0件"' in html
+    # Each tile's name starts with its visible text (福島, 1) and ends with the full name.
+    assert 'aria-label="福島 1件（福島県）"' in html and 'aria-label="宮城 0件（宮城県）"' in html
+    assert 'aria-label="北海道 0件"' in html
     assert 'href="/postings/?prefecture=%E7%A6%8F%E5%B3%B6%E7%9C%8C"' in html
     assert "<table" in html and "凡例" in html
     # The prefecture's list shows the exchanges the map counted, partners included.

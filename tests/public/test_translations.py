@@ -1,16 +1,36 @@
-"""The committed English catalogue is complete and its compiled .mo matches the .po."""
+"""The English catalogue is complete, compiled, and covers every string the templates show.
 
+Two ways a Japanese string reaches an English visitor untranslated, each caught here:
+- it is written in a template outside `_()` (so it is never extracted), or
+- it is marked but the catalogue was not re-extracted and translated after the change.
+"""
+
+import re
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from jinja2 import Environment, nodes
 
-FOLDER = Path(__file__).resolve().parents[2] / "app" / "translations" / "en" / "LC_MESSAGES"
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app"
+FOLDER = APP / "translations" / "en" / "LC_MESSAGES"
+# Kana and kanji; the middle dot ・ alone is punctuation, not a word to translate.
+JAPANESE = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+# Written the same in both languages on purpose: the brand, and the link back to Japanese.
+SAME_IN_BOTH = {"架け橋", "日本語", "架け橋 Kakehashi"}
+GETTEXT_CALLS = {"_", "gettext", "ngettext", "_l", "lazy_gettext", "pgettext"}
+EXTRACT = "README.md"  # the extract/update/compile commands to run
+
+
+def _catalogue():
+    with open(FOLDER / "messages.po", "rb") as f:
+        return read_po(f, locale="en")
 
 
 def test_english_catalogue_is_complete_and_compiled():
-    with open(FOLDER / "messages.po", "rb") as f:
-        po = read_po(f, locale="en")
+    po = _catalogue()
     with open(FOLDER / "messages.mo", "rb") as f:
         mo = read_mo(f)
     untranslated = [m.id for m in po if m.id and (not m.string or m.fuzzy)]
@@ -20,3 +40,62 @@ def test_english_catalogue_is_complete_and_compiled():
 
     stale = [m.id for m in po if m.id and (mo.get(m.id) is None or text(mo.get(m.id)) != text(m))]
     assert not stale, f"run: pybabel compile -d app/translations ({stale[:3]})"
+
+
+def _templates() -> list[Path]:
+    return sorted(p for p in APP.rglob("templates/**/*.html"))
+
+
+def _untranslated_text(source: str) -> list[str]:
+    """Japanese text in a template that does not go through a gettext call."""
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    found: list[str] = []
+
+    def visit(node, inside_gettext=False):
+        if isinstance(node, nodes.TemplateData) and not inside_gettext:
+            found.extend(_japanese_pieces(node.data))
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and not inside_gettext:
+            found.extend(_japanese_pieces(node.value))
+        is_call = isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and (
+            node.node.name in GETTEXT_CALLS)
+        for child in node.iter_child_nodes():
+            visit(child, inside_gettext or is_call)
+
+    visit(env.parse(source))
+    return found
+
+
+def _japanese_pieces(text: str) -> list[str]:
+    pieces = [piece.strip() for piece in re.split(r'<[^>]*>|[<>"\n]', text)]
+    return [p for p in pieces if JAPANESE.search(p) and p not in SAME_IN_BOTH]
+
+
+def test_untranslated_text_is_found_in_a_template():
+    """The check itself: text, attributes and string constants outside _() are reported."""
+    source = ('<p>担当者</p><a title="{{ _("検索") }}">{{ _("検索") }}</a>'
+              '{{ "編集" if x else _("新規") }}<b>架け橋</b>')
+    assert _untranslated_text(source) == ["担当者", "編集"]
+
+
+def test_every_template_string_goes_through_gettext():
+    problems = {}
+    for path in _templates():
+        pieces = _untranslated_text(path.read_text(encoding="utf-8"))
+        if pieces:
+            problems[str(path.relative_to(ROOT))] = pieces[:5]
+    assert not problems, "Japanese text outside _() (wrap it, then update the catalogue):\n" + "\n".join(
+        f"  {name}: {pieces}" for name, pieces in problems.items())
+
+
+def test_every_marked_string_is_in_the_english_catalogue():
+    """What `pybabel extract` would find (babel.cfg) is all in messages.po, translated."""
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None,
+                "lazy_gettext": None, "pgettext": ((1, "c"), 2)}
+    extracted = {msg[2] if isinstance(msg[2], str) else msg[2][0]
+                 for msg in extract_from_dir(str(APP), method_map, keywords=keywords)}
+    catalogue = {m.id if isinstance(m.id, str) else m.id[0]: m for m in _catalogue() if m.id}
+    missing = sorted(m for m in extracted if m not in catalogue or not catalogue[m].string)
+    assert not missing, (
+        f"{len(missing)} string(s) not translated in {FOLDER.relative_to(ROOT)}/messages.po — "
+        f"run the extract/update commands in {EXTRACT}, add the English, compile: {missing[:8]}")
