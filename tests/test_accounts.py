@@ -36,7 +36,30 @@ def test_login_does_not_redirect_off_site(client, users):
     response = client.post("/accounts/login?next=//evil.example.com/x",
                            data={"email": "taro@example.jp", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/contact/inbox"
+
+
+def test_login_lands_on_the_inbox_or_where_next_says(client, users, postings):
+    """An officer comes to act: the inbox, with the unread count in sight; or the page they
+    were sent to the login from. Never off the site, never a broken header."""
+    from app.services.contact import routing
+
+    officer = users.officer(email="landing@example.jp")
+    posting = postings(officer=officer.officer)
+    routing.contact_posting(posting, routing.Sender("住民 花子", "hanako@example.com"), "", "質問です")
+    token = client.csrf_token()
+    form = {"email": "landing@example.jp", "password": PASSWORD, "csrf_token": token}
+    landed = client.post("/accounts/login", data=form, follow_redirects=True)
+    assert landed.request.path == "/contact/inbox"
+    html = landed.get_data(as_text=True)
+    assert "未読 1件" in html and "（未読1件）" in html  # on the page and by the header's inbox link
+    client.logout()
+    for target, expected in [(f"/postings/{posting.id}/edit", f"/postings/{posting.id}/edit"),
+                             ("/\\evil.example.com", "/contact/inbox"), ("/%0d%0aX:1", "/contact/inbox"),
+                             ("https://evil.example.com/", "/contact/inbox")]:
+        response = client.post(f"/accounts/login?next={target}", data={**form, "csrf_token": client.csrf_token()})
+        assert response.status_code == 302 and response.headers["Location"] == expected, target
+        client.logout()
 
 
 def test_change_password(client, users):

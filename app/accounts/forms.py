@@ -9,9 +9,9 @@ from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = StringField("メールアドレス", validators=[DataRequired("メールアドレスを入力してください。"), Length(max=254)])
-    password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。"), Length(max=200)])
-    remember = BooleanField("ログインしたままにする")
+    email = StringField(_l("メールアドレス"), validators=[DataRequired(_l("メールアドレスを入力してください。")), Length(max=254)])
+    password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。")), Length(max=200)])
+    remember = BooleanField(_l("ログインしたままにする"))
 
 
 def _new_password(label):
@@ -35,14 +35,14 @@ def _email(label):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("現在のパスワード", validators=[DataRequired("現在のパスワードを入力してください。")])
+    current = PasswordField(_l("現在のパスワード"), validators=[DataRequired(_l("現在のパスワードを入力してください。"))])
     new = PasswordField(
-        f"新しいパスワード（{MIN_PASSWORD_LENGTH}文字以上）",
-        validators=[DataRequired("新しいパスワードを入力してください。"), Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"{MIN_PASSWORD_LENGTH}文字以上で入力してください。")],
+        _l("新しいパスワード（%(n)s文字以上）", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("新しいパスワードを入力してください。")), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("新しいパスワードは%(n)s文字以上で入力してください。", n=MIN_PASSWORD_LENGTH))],
     )
     confirm = PasswordField(
-        "新しいパスワード（確認）",
-        validators=[EqualTo("new", message="確認用のパスワードが一致しません。")],
+        _l("新しいパスワード（確認）"),
+        validators=[EqualTo("new", message=_l("確認用のパスワードが一致しません。"))],
     )
 
 

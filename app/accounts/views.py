@@ -22,15 +22,17 @@ def relogin(user) -> None:
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(safe_next(request.args.get("next"), url_for("contact.inbox")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         user, refusal = users.login_check(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            flash(f"{user.name} さん、ようこそ。", "success")
-            return redirect(safe_next(request.args.get("next"), url_for("public.home")))
+            flash(_("%(name)s さん、ようこそ。", name=user.name), "success")
+            # Officials come to act: straight to the inbox (its unread count is in the header),
+            # unless the login interrupted them on their way somewhere.
+            return redirect(safe_next(request.args.get("next"), url_for("contact.inbox")))
         form.password.errors.append(refusal)
         status = 400
     elif form.errors:
@@ -42,7 +44,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("ログアウトしました。", "info")
+    flash(_("ログアウトしました。"), "info")
     return redirect(url_for("public.home"))
 
 
