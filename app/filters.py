@@ -40,12 +40,24 @@ MAX_PAGE = 10000  # deeper pages are refused: OFFSET arithmetic must stay in ran
 
 
 def page_arg() -> int:
-    """`?page=` for every paginated page and the API: 1 … MAX_PAGE, else a clear 400."""
+    """`?page=` for every paginated page and the API: 1 … MAX_PAGE, else a clear 400. No list
+    is that long, so a bigger number can only be after the last page, and the message says so."""
     raw = request.args.get("page", "1").strip() or "1"
-    # isascii: "²".isdigit() is true but int("²") fails; the length check keeps int() cheap.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= MAX_PAGE:
+    # isascii: "²".isdigit() is true but int("²") fails.
+    if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
         abort(400, description=f"ページ番号は1〜{MAX_PAGE}の数で指定してください。")
+    # The length check keeps int() cheap (and below Python's digit limit).
+    if len(raw) > len(str(MAX_PAGE)) or int(raw) > MAX_PAGE:
+        abort(400, description=f"ページ{raw[:12]}はありません。最後のページより後です"
+                               f"（ページ番号は{MAX_PAGE}まで）。")
     return int(raw)
+
+
+def past_the_end(page: int, pages: int, total: int) -> str | None:
+    """The message for a page number after the last page, or None when the page exists."""
+    if page <= max(pages, 1):
+        return None
+    return f"ページ{page}はありません。最後のページより後です（全{pages}ページ、{total}件）。"
 
 
 def int_arg(name: str, label: str, low: int, high: int, default: int | None = None) -> int | None:

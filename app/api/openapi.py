@@ -83,6 +83,7 @@ def document(server_url: str) -> dict:
                                 "content": {"application/json": {
                                     "schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
                         "400": _error("パラメータが正しくない"),
+                        "404": _error("ページ番号が最後のページより後"),
                         "503": _error("検索索引が一時的に使えない"),
                     },
                 }

@@ -12,7 +12,7 @@ from app.api import bp
 from app.api.openapi import document
 from app.api.serialize import facets_json, posting_json, result_json, suggestion_json
 from app.extensions import db
-from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg
+from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, past_the_end
 from app.models import Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, OFFER_TYPES
@@ -33,6 +33,9 @@ def search():
     found = service.search(current_user, params)
     if not found.available:
         abort(503, description="検索は一時的に利用できません。")
+    beyond = past_the_end(params.page, found.pages, found.total)
+    if beyond:
+        abort(404, description=beyond)
     return jsonify(
         total=found.total,
         strict_total=found.strict_total,

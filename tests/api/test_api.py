@@ -43,7 +43,7 @@ def test_search_filters_and_paginates(client, sample):
     assert [r["id"] for r in body["results"]] == [sample[1].id]
     body = client.get("/api/v1/search?per_page=1&page=2&sort=newest").json
     assert body["total"] == 2 and body["per_page"] == 1 and len(body["results"]) == 1
-    assert client.get("/api/v1/search?per_page=1&page=3").json["results"] == []
+    assert client.get("/api/v1/search?per_page=1&page=3").status_code == 404  # past the end
 
 
 @pytest.mark.parametrize("query", [
@@ -183,3 +183,45 @@ def test_openapi_documents_the_postings_list(client):
     spec = client.get("/api/v1/openapi.json").json
     names = {p["name"] for p in spec["paths"]["/postings"]["get"]["parameters"]}
     assert names == {"kind", "category", "prefecture", "updated_since", "page", "per_page"}
+
+
+def test_a_page_past_the_end_says_so(client, sample):
+    response = client.get("/api/v1/search?per_page=1&page=3")
+    assert response.status_code == 404
+    assert response.json["error"]["message"] == "ページ3はありません。最後のページより後です（全2ページ、2件）。"
+    response = client.get("/api/v1/search?page=99999")
+    assert response.status_code == 400 and "最後のページより後です" in response.json["error"]["message"]
+    assert client.get("/api/v1/search?page=2").status_code == 404  # 2 results fit on page 1
+    response = client.get("/api/v1/search?page=0")
+    assert response.status_code == 400 and "1以上" in response.json["error"]["message"]
+    assert client.get("/api/v1/search?page=" + "9" * 5000).status_code == 400
+
+
+def test_raw_utf8_in_the_url_finds_the_same_as_percent_encoding(app, sample):
+    """`curl '…/api/v1/search?q=港区'` sends the bytes unencoded; the development server used to
+    hand them over encoded twice (mojibake), so they found nothing."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def total(target: bytes) -> int:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+            sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        return json.loads(body)["total"]
+
+    try:
+        raw = total("/api/v1/search?q=防災協定".encode())
+        encoded = total(b"/api/v1/search?q=%E9%98%B2%E7%81%BD%E5%8D%94%E5%AE%9A")
+        assert raw == encoded == 1
+        assert total("/api/v1/search?prefecture=石川県".encode()) == 1
+    finally:
+        server.shutdown()

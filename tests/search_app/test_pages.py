@@ -128,3 +128,25 @@ def test_request_status_is_a_filter_and_a_facet_with_japanese_labels(demo):
     assert "募集状況: 成立" in html and f'role="status">{len(matched)}件' in html
     response = client.get("/search/?request_status=pending")
     assert response.status_code == 400 and "募集状況の指定" in response.get_data(as_text=True)
+
+
+def test_no_results_tips_suggest_only_what_works(demo):
+    """Every example the tips give finds postings in the demo data, and what they promise
+    holds: readings in ひらがな find the kanji, okurigana and full/half width do not matter."""
+    html = demo.test_client().get("/search/?q=見つからない言葉ぬぬぬ").get_data(as_text=True)
+    assert "見つかりませんでした" in html
+    tips = html.split('class="hint-list"', 1)[1].split("</ul>", 1)[0]
+    examples = re.findall(r"「([^」]+)」", tips)
+    assert {"防災協定", "防災", "協定", "ぼうさい", "石川県", "輪島市"} <= set(examples)
+    for example in examples:
+        assert find_ids(example), f"the tips suggest 「{example}」, which finds nothing"
+    assert "ひらがなの読みで探せます" in tips
+    assert set(find_ids("ぼうさい")) & set(find_ids("防災"))
+    assert "送り仮名や全角・半角の違いは区別しません" in tips
+    assert set(find_ids("取り組み")) == set(find_ids("取組")) and find_ids("ＩＣＴ") == find_ids("ICT")
+
+
+def test_a_page_past_the_end_links_to_the_last_page(demo):
+    html = demo.test_client().get("/search/?q=防災&page=500").get_data(as_text=True)
+    assert "ページ500はありません。最後のページより後です" in html
+    assert "最後のページへ</a>" in html
