@@ -2,10 +2,32 @@
 # - a development SMTP sink (every mail lands in instance/mail/, viewable at /contact/dev/mailbox)
 # - the outbox delivery worker (sends mail, retries, escalates unanswered threads, daily digests)
 # Their PIDs go into the caller's `pids` array so they stop with the server.
+#
+# The sink listens on MAIL_PORT. When MAIL_PORT is not set and 8025 is taken (another instance
+# on this machine), the next free port is used and the worker is told (MAIL_PORT is exported),
+# so mail never goes to someone else's sink. If the sink cannot start, this stops `make run`
+# with the sink's own message instead of serving a site whose mail goes nowhere.
 mkdir -p instance/mail
-"$BIN/flask" mail sink >instance/mail-sink.log 2>&1 &
-pids+=("$!")
-sleep 1  # let the sink bind before the worker's first delivery attempt (it retries anyway)
+export MAIL_SERVER="${MAIL_SERVER:-127.0.0.1}"
+if [ -z "${MAIL_PORT:-}" ]; then
+  MAIL_PORT="$("$BIN/python" -c 'import sys; from app.contact.devsink import free_port; print(free_port(sys.argv[1], 8025))' "$MAIL_SERVER")"
+fi
+export MAIL_PORT
+: >instance/mail-sink.log
+"$BIN/flask" mail sink --port "$MAIL_PORT" --dir instance/mail >instance/mail-sink.log 2>&1 &
+sink_pid=$!
+pids+=("$sink_pid")
+# Started means: the sink said so. Listening alone is not enough (it could be another sink).
+for _ in $(seq 100); do
+  grep -q "Dev SMTP sink on" instance/mail-sink.log && break
+  kill -0 "$sink_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q "Dev SMTP sink on" instance/mail-sink.log; then
+  echo "The development SMTP sink could not start on ${MAIL_SERVER}:${MAIL_PORT}:" >&2
+  cat instance/mail-sink.log >&2
+  exit 1
+fi
 "$BIN/flask" mail deliver --interval 3 >instance/mail-worker.log 2>&1 &
 pids+=("$!")
-echo "Mail: dev SMTP sink on ${MAIL_SERVER:-127.0.0.1}:${MAIL_PORT:-8025} (mailbox: http://${HOST}:${PORT}/contact/dev/mailbox), delivery worker running (logs in instance/mail-*.log)"
+echo "Mail: dev SMTP sink on ${MAIL_SERVER}:${MAIL_PORT} (mailbox: http://${HOST}:${PORT}/contact/dev/mailbox), delivery worker running (logs in instance/mail-*.log)"

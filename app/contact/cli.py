@@ -156,7 +156,10 @@ def status():
 def sink(host, port, directory):
     """Development SMTP sink storing every mail under instance/mail/."""
     from app.contact.devmail import mail_dir
-    from app.contact.devsink import serve
+    from app.contact.devsink import PortInUse, serve
 
-    serve(host or current_app.config["MAIL_SERVER"], port or current_app.config["MAIL_PORT"],
-          directory or mail_dir())
+    try:
+        serve(host or current_app.config["MAIL_SERVER"], port or current_app.config["MAIL_PORT"],
+              directory or mail_dir())
+    except PortInUse as exc:
+        raise click.ClickException(str(exc)) from None

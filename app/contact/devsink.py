@@ -4,6 +4,7 @@
 Run with `flask mail sink` (scripts/dev-services.sh does it for `make run`).
 """
 
+import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +30,32 @@ class FileMailbox:
         return "250 Message accepted for delivery"
 
 
+class PortInUse(OSError):
+    """The sink's address is taken (another instance on this machine, most likely)."""
+
+
+def free_port(host: str, preferred: int, tries: int = 50) -> int:
+    """`preferred` if nothing listens there, else the next free port after it."""
+    for port in range(preferred, preferred + tries):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as probe:  # all taken: any port the system offers
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def serve(host: str, port: int, directory: Path) -> None:
     controller = Controller(FileMailbox(directory), hostname=host, port=port)
-    controller.start()
+    try:
+        controller.start()
+    except OSError as exc:
+        raise PortInUse(f"cannot listen on {host}:{port} ({exc.strerror or exc}); another sink may be "
+                        f"running there: stop it, or set MAIL_PORT to a free port") from exc
+    # scripts/dev-services.sh waits for this line before starting the delivery worker.
     print(f"Dev SMTP sink on {host}:{port}, storing mail in {directory}", flush=True)
     try:
         while True:
