@@ -25,6 +25,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_middleware(app)
     return app
 
 
@@ -66,6 +67,8 @@ def _refuse_insecure_production(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import flask_babel
+
     from app import models  # noqa: F401  (register the models with the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
@@ -75,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on the app context; a request must choose its own even
+    # when the context was already used (the CLI, the tests' shared context).
+    app.before_request(flask_babel.refresh)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "このページを見るにはログインしてください。"
@@ -164,6 +170,12 @@ def register_template_helpers(app: Flask) -> None:
     from app.template_helpers import register
 
     register(app)
+
+
+def register_middleware(app: Flask) -> None:
+    from app.middleware import RawUtf8Repair
+
+    app.wsgi_app = RawUtf8Repair(app.wsgi_app)
 
 
 def register_commands(app: Flask) -> None:

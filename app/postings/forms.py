@@ -249,7 +249,7 @@ class DisasterOfferForm(PostingForm):
     intro = _l("災害のときに提供できる協力です。協力の種類、規模、対象地域、条件を書いてください。")
     offer_types = CheckboxListField(_l("協力の種類"), validators=[required(_l("協力の種類"), choose=True)])
     capacity = TextAreaField(_l("規模（人数・数量など）"), validators=[Optional(), MaxLength(_l("規模"), 2000)])
-    capacity_people = NumberField(_l("受け入れられる人数（避難者・疎開の場合、任意）"), validators=[
+    capacity_people = NumberField(_l("受け入れられる人数（避難者・疎開の場合、任意）"), short=_l("受け入れられる人数"), validators=[
         Optional(), Between(_l("受け入れられる人数"), 1, MAX_CAPACITY_PEOPLE, _l("人"))],
                                   description=_l("数字があると、受け入れ先を探す自治体が人数で比べられます。"))
     regions_covered = CheckboxListField(_l("対象地域"), validators=[Optional()],
@@ -282,7 +282,7 @@ class StaffExchangeForm(PostingForm):
                              description=_l("例: 観光振興、税務、土木"))
     headcount = NumberField(_l("人数"), default=1, validators=[
         number_required(_l("人数")), Between(_l("人数"), 1, 100, _l("人"))])
-    duration_months = NumberField(_l("期間（か月）"), default=12, validators=[
+    duration_months = NumberField(_l("期間（か月）"), short=_l("期間"), default=12, validators=[
         number_required(_l("期間")), Between(_l("期間"), 1, 120, _l("か月"))])
     start_date = DayField(_l("開始日"), validators=[Optional()], description=_l("例: 2027-04-01（空欄なら調整による）"))
 

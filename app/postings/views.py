@@ -58,8 +58,10 @@ def list_heading(kind: str | None, filters) -> str:
         what = _("%(theme)s（%(kind)s）", theme=what, kind=kind_name(kind))
     what = what or (kind_name(kind) if kind else None)
     place = filters.prefecture or (translated(filters.region) if filters.region else None)
+    if place and what:
+        return _("%(place)sの%(what)s", place=place, what=what)
     if place:
-        return _("%(place)sの%(what)s", place=place, what=what or _("投稿"))
+        return _("%(place)sの投稿", place=place)
     return what or _("すべての投稿")
 
 

@@ -71,7 +71,7 @@ def test_map(page, demo_site, screenshots):
     assert page.locator("table.data-table").count() == 8  # one per region, for screen readers
     _check(page, screenshots, "map")
     # Keyboard: the tiles are links; Enter on Fukushima opens its postings.
-    page.locator("a.tile[aria-label^='福島県']").focus()
+    page.locator("a.tile[aria-label$='（福島県）']").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/postings/?prefecture={quote('福島県')}")
     assert page.locator(".card").count() > 0

@@ -14,6 +14,7 @@ def test_phone_large_text_theme_map_search(browser, demo_site, screenshots):
     context, page = _phone(browser, demo_site)
     try:
         page.goto(demo_site["url"] + "/")
+        page.locator("summary", has_text="メニュー").tap()  # the phone's menu holds the settings
         with page.expect_navigation():
             page.get_by_role("link", name="大きく").click()
         assert page.locator("html").get_attribute("class") == "text-large"
@@ -34,8 +35,9 @@ def test_phone_large_text_theme_map_search(browser, demo_site, screenshots):
 
         # On the map: Fukushima.
         page.goto(demo_site["url"] + "/map")
+        page.locator(".region-group > summary", has_text="東北").tap()
         with page.expect_navigation():
-            page.locator("a.tile[aria-label^='福島県']").tap()
+            page.locator(".pref-button", has_text="福島県").tap()
         assert page.locator(".card").count() > 0
 
         # By search, from the header box.
@@ -53,6 +55,7 @@ def test_reading_and_searching_without_javascript(browser, demo_site):
     try:
         page.goto(demo_site["url"] + "/")
         assert page.locator(".story-card").count() > 0
+        page.locator("summary", has_text="メニュー").click()  # <details>: no script needed
         page.get_by_role("link", name="大きく").click()
         assert page.locator("html").get_attribute("class") == "text-large"
         page.get_by_role("searchbox", name="キーワードでさがす").fill("移住")
@@ -62,6 +65,7 @@ def test_reading_and_searching_without_javascript(browser, demo_site):
         page.goto(demo_site["url"] + "/events/?month=2026-12")
         page.get_by_role("link", name="2027年1月").click()
         assert "month=2027-01" in page.url
+        page.locator("summary", has_text="メニュー").click()
         page.get_by_role("link", name="English").click()
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.get_by_role("heading", name="Events calendar").is_visible()

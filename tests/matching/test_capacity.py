@@ -1,6 +1,7 @@
 """Structured capacity and nationwide coverage: the form, the importer, and numbers read from text."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -57,7 +58,8 @@ def test_form_refuses_impossible_people_counts(client, users, people):
     client.login(users.officer("062031").email)
     response = client.post_form("/postings/new/disaster", _form(**DISASTER_FORM, capacity_people=people))
     assert response.status_code == 400
-    assert "数で入力してください" in response.get_data(as_text=True)
+    # 「…は1〜100000人の数で入力してください。」, or for "abc" 「…は数字で入力してください。」
+    assert re.search("受け入れられる人数は.*数(字)?で入力してください", response.get_data(as_text=True))
     assert db.session.scalar(select(DisasterOffer)) is None
 
 
