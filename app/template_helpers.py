@@ -18,7 +18,6 @@ from app.models.postings import (
 )
 from app.timestamps import isoformat, to_jst
 
-
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 

@@ -3,7 +3,7 @@ dates in a sensible window (form, service, importer), archive that asks and can 
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -96,7 +96,7 @@ def test_editing_keeps_the_window_of_the_postings_own_creation(client, users, po
     """A request created long ago may keep its (past) deadline when edited; one before its
     creation is still refused."""
     posting = postings("partnership_request", details={"sought": "x", "request_status": "open"})
-    posting.created_at = posting.published_at = datetime(2025, 1, 10, 3, 0)  # 12:00 in Japan
+    posting.created_at = posting.published_at = datetime(2025, 1, 10, 3, 0, tzinfo=UTC)  # 12:00 in Japan
     posting.deadline = date(2025, 3, 31)  # as it was stored back then
     db.session.commit()
     client.login(users.officer("131041").email)

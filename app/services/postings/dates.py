@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from app.models.base import utcnow
 from app.services.contact.workdays import jst_date
+from app.timestamps import utcnow
 
 YEARS_AHEAD = 10  # the furthest a deadline, validity or start may lie after the posting
 YEARS_BEFORE_START = 10  # a staff exchange may already be under way when it is posted
