@@ -117,7 +117,7 @@ def test_admin_creates_accounts_from_the_page_and_cli(client, users, runner, app
         "email": "x@example.jp", "name": "X", "role": "officer", "municipality": "999999",
         "desk": "0", "password": "a-long-password",
     })
-    assert bad.status_code == 400 and "「999999」という自治体が見つかりません" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "「999999」に当てはまる自治体が見つかりません" in bad.get_data(as_text=True)
     result = runner.invoke(args=["users", "create", "cli@example.jp", "--name", "CLI", "--role", "liaison",
                                  "--desk", "central", "--password", "a-long-password"])
     assert result.exit_code == 0, result.output

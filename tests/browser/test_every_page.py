@@ -15,16 +15,18 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Event, Officer, Posting, User
+from app.models import BoardAnswer, Event, Officer, Posting, User
 from app.services.data.demo import DEMO_ADMIN, DEMO_PASSWORD
 from tests.browser.checks import assert_accessible
 from tests.browser.conftest import WIDTHS
 
-# Endpoints that are not pages at all.
-NOT_PAGES = {"static", "search.static"}
+
+def _not_a_page(endpoint: str) -> bool:
+    """Static files (the app's and each blueprint's)."""
+    return endpoint == "static" or endpoint.endswith(".static")
 # Extra states of pages worth their own check (the URL map gives each page once).
 STATES = [
-    ("search without results", "/search/?q=該当しない言葉ぬぬぬ"),
+    ("search without results", "/search/?q=qzxqzxq"),
     ("search past the end", "/search/?q=防災&page=400"),
     ("a page that does not exist", "/no-such-page"),
     ("list by theme", "/postings/?category=B-5"),
@@ -43,6 +45,7 @@ def samples(demo_site):
         posting = db.session.scalar(select(Posting).where(Posting.officer_id == officer.id,
                                                           Posting.kind == "case_study").order_by(Posting.id))
         event = db.session.scalar(select(Event).order_by(Event.id))
+        answer = db.session.scalar(select(BoardAnswer).order_by(BoardAnswer.id)) or _board_answer(officer_user)
         thread = routing.contact_posting(posting, routing.Sender("住民 花子", "hanako@example.com"),
                                          "ページ確認のお問い合わせ", "全ページの確認用です。")
         token = links.issue_sender_link(thread)
@@ -54,9 +57,22 @@ def samples(demo_site):
             "officer_id": (colleague or officer).id, "user_id": officer_user.id,
             "code": officer.municipality.code, "slug": "cases", "name": "none.eml",
             "officer_email": officer_user.email,
+            "topic_id": answer.topic_id, "answer_id": answer.id,
         }
         db.session.remove()
     return values
+
+
+def _board_answer(author) -> BoardAnswer:
+    """A board topic with an answer, when the demo data has none."""
+    from app.models import Category
+    from app.services.board import posts
+
+    category = db.session.scalar(select(Category).where(Category.code == "B-5"))
+    topic = posts.create_topic(posts.TopicInput(
+        title="ページ確認用の話題：避難所の運営訓練はどう進めましたか",
+        body="全ページの確認に使う話題です。", categories=[category]), author)
+    return posts.add_answer(topic, "合同訓練を年1回行っています。", author)
 
 
 def _pages(app, samples) -> list[tuple[str, str]]:
@@ -65,7 +81,7 @@ def _pages(app, samples) -> list[tuple[str, str]]:
         from flask import url_for
 
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-            if rule.endpoint in NOT_PAGES or "GET" not in (rule.methods or ()):
+            if _not_a_page(rule.endpoint) or "GET" not in (rule.methods or ()):
                 continue
             missing = [arg for arg in rule.arguments if arg not in samples]
             if missing:
@@ -136,7 +152,7 @@ def test_every_page_has_no_serious_axe_violation(demo_site, samples, visitors):
     # The check covered the pages that matter (not an empty loop over a broken URL map).
     for endpoint in ("public.home", "public.japan_map", "postings.detail", "postings.create", "contact.inbox",
                      "contact.thread", "contact.handover", "admin.create_user", "events.calendar",
-                     "search.results", "contact.sender_thread"):
+                     "search.results", "contact.sender_thread", "board.topic"):
         assert endpoint in checked, f"{endpoint} was not checked"
 
 

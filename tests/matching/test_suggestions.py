@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.extensions import db
 from app.services import matching
+from app.services.search import indexing
 from app.timestamps import now_jst
 
 FAIR = dict(
@@ -79,8 +81,13 @@ def test_closed_requests_and_expired_offers_drop_out(app, postings):
                      details={"offer_types": ["evacuees"], "capacity": "最大約300人", "regions_covered": ["関東"]})
     expired = postings("disaster_offer", "192091", title="被災者の避難受入れ（北杜市）",
                        summary="首都圏の被災者を受け入れます。", **offer,
-                       details={"offer_types": ["evacuees"], "regions_covered": ["関東"],
-                                "valid_until": now_jst().date() - timedelta(days=1)})
+                       details={"offer_types": ["evacuees"], "regions_covered": ["関東"]})
+    # Valid when it was posted, expired since (a validity date before the posting's creation
+    # is refused by the form, the service and the importer).
+    expired.valid_until = now_jst().date() - timedelta(days=1)
+    indexing.queue(expired.id)
+    db.session.commit()
+    indexing.apply_pending()
     closed = postings("partnership_request", "202134", title="避難者の受け入れ先の相互協定を募集（終了）",
                       summary="被災者の受け入れの協定", categories=["B-5"], fields=["防災"],
                       details={"request_status": "closed", "partner_type": "special_ward"})
