@@ -193,7 +193,7 @@ def test_a_page_past_the_end_says_so(client, sample):
     assert response.status_code == 400 and "最後のページより後です" in response.json["error"]["message"]
     assert client.get("/api/v1/search?page=2").status_code == 404  # 2 results fit on page 1
     response = client.get("/api/v1/search?page=0")
-    assert response.status_code == 400 and "1以上" in response.json["error"]["message"]
+    assert response.status_code == 400 and "1〜10000" in response.json["error"]["message"]
     assert client.get("/api/v1/search?page=" + "9" * 5000).status_code == 400
 
 
