@@ -168,7 +168,7 @@ def test_the_open_phone_menu_has_no_serious_axe_violation(browser, demo_site):
         context.close()
 
 
-def test_a_form_with_errors_has_no_serious_axe_violation(visitors, demo_site):
+def test_a_form_with_errors_has_no_serious_axe_violation(visitors, demo_site, screenshots):
     page = visitors["officer"]
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
     page.goto(demo_site["url"] + "/postings/new/requests")
@@ -178,8 +178,10 @@ def test_a_form_with_errors_has_no_serious_axe_violation(visitors, demo_site):
     assert page.locator(".field-error").count() >= 3
     assert re.search("10年先", page.locator("#deadline-error").inner_text())
     assert_accessible(page, "posting form with errors (1280px)")
+    page.screenshot(path=str(screenshots / "posting-form-errors-desktop-1280.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 900})
     assert_accessible(page, "posting form with errors (360px)")
+    page.screenshot(path=str(screenshots / "posting-form-errors-phone-360.png"))
 
 
 def test_the_experimental_rules_are_really_on(browser):
