@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.extensions import db
 from app.services.matching.disasters import Scenario, affected_requests, fitting_offers
+from app.services.search import indexing
 from app.timestamps import now_jst
 
 QUAKE = Scenario(("宮城県", "岩手県"), ("evacuees",), 300, "宮城県沖地震")
@@ -23,8 +25,12 @@ def test_offers_from_outside_the_area_that_can_take_the_people_come_first(app, p
     inside = _offer(postings, "042056", "気仙沼市の受入れ", ["evacuees"], "最大500人")
     elsewhere = _offer(postings, "472131", "沖縄の受入れ", ["evacuees"], "最大500人", regions=["九州・沖縄"])
     wrong_kind = _offer(postings, "062049", "米の提供", ["supplies"])
-    expired = _offer(postings, "063223", "月山の宿泊施設", ["evacuees"], "最大150人",
-                     valid_until=now_jst().date() - timedelta(days=1))
+    expired = _offer(postings, "063223", "月山の宿泊施設", ["evacuees"], "最大150人")
+    # Valid when posted, expired since (a validity date before the posting's creation is refused).
+    expired.valid_until = now_jst().date() - timedelta(days=1)
+    indexing.queue(expired.id)
+    db.session.commit()
+    indexing.apply_pending()
     hidden = _offer(postings, "072125", "職員向けの受入れ計画", ["evacuees"], "最大500人", visibility="officials")
 
     found = fitting_offers(QUAKE, None)

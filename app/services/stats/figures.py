@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import REGIONS, Category, Municipality, Posting, Thread
 from app.models.postings import KINDS, posting_categories
 from app.permissions import visible_postings
-from app.public.helpers import KIND_NAMES
+from app.public.helpers import kind_name
 from app.services.stats.outcomes import matches_made
 from app.timestamps import to_jst
 
@@ -43,7 +43,7 @@ def by_kind(user) -> Table:
         _published(user).with_only_columns(Posting.kind, func.count(Posting.id)).group_by(Posting.kind)
     ).all())
     return Table("kinds", _l("種類別の投稿数"), [_l("種類"), _l("投稿数")],
-                 [[KIND_NAMES[kind], counts.get(kind, 0)] for kind in KINDS])
+                 [[kind_name(kind), counts.get(kind, 0)] for kind in KINDS])
 
 
 def by_category(user) -> Table:
