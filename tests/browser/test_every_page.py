@@ -46,6 +46,7 @@ def samples(demo_site):
                                                           Posting.kind == "case_study").order_by(Posting.id))
         event = db.session.scalar(select(Event).order_by(Event.id))
         answer = db.session.scalar(select(BoardAnswer).order_by(BoardAnswer.id)) or _board_answer(officer_user)
+        digest = _digest(officer_user, posting)
         thread = routing.contact_posting(posting, routing.Sender("住民 花子", "hanako@example.com"),
                                          "ページ確認のお問い合わせ", "全ページの確認用です。")
         token = links.issue_sender_link(thread)
@@ -57,7 +58,7 @@ def samples(demo_site):
             "officer_id": (colleague or officer).id, "user_id": officer_user.id,
             "code": officer.municipality.code, "slug": "cases", "name": "none.eml",
             "officer_email": officer_user.email,
-            "topic_id": answer.topic_id, "answer_id": answer.id,
+            "topic_id": answer.topic_id, "answer_id": answer.id, "digest_id": digest.id,
         }
         db.session.remove()
     return values
@@ -73,6 +74,18 @@ def _board_answer(author) -> BoardAnswer:
         title="ページ確認用の話題：避難所の運営訓練はどう進めましたか",
         body="全ページの確認に使う話題です。", categories=[category]), author)
     return posts.add_answer(topic, "合同訓練を年1回行っています。", author)
+
+
+def _digest(user, posting):
+    """A digest as the follow worker records it (one item), for the digest page."""
+    from app.models import Digest, DigestItem
+
+    digest = Digest(user_id=user.id, frequency="daily", period_key="daily:page-check", item_count=1)
+    digest.items.append(DigestItem(user_id=user.id, ref_id=posting.id, group="ページ確認", title=posting.title,
+                                   url=f"/postings/{posting.id}", why="確認用のフォロー"))
+    db.session.add(digest)
+    db.session.commit()
+    return digest
 
 
 def _pages(app, samples) -> list[tuple[str, str]]:
