@@ -15,7 +15,7 @@ from app.admin.forms import (
     UserStatusForm,
 )
 from app.extensions import db
-from app.models import Desk, Municipality, OutboxMail, Posting, Thread, User
+from app.models import Desk, OutboxMail, Posting, Thread, User
 from app.services.accounts import domains as domain_service
 from app.services.accounts import users as user_service
 from app.services.contact import reply_stats
