@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BoardAnswer, Event, Officer, Posting, User
+from app.models import BoardAnswer, DisasterDeclaration, Event, Officer, Posting, User
 from app.services.data.demo import DEMO_ADMIN, DEMO_PASSWORD
 from tests.browser.checks import assert_accessible
 from tests.browser.conftest import WIDTHS
@@ -47,6 +47,8 @@ def samples(demo_site):
         event = db.session.scalar(select(Event).order_by(Event.id))
         answer = db.session.scalar(select(BoardAnswer).order_by(BoardAnswer.id)) or _board_answer(officer_user)
         digest = _digest(officer_user, posting)
+        declaration = db.session.scalar(select(DisasterDeclaration.id).order_by(DisasterDeclaration.id))
+        assert declaration is not None, "the demo data declares a (past, training) disaster"
         thread = routing.contact_posting(posting, routing.Sender("住民 花子", "hanako@example.com"),
                                          "ページ確認のお問い合わせ", "全ページの確認用です。")
         token = links.issue_sender_link(thread)
@@ -59,6 +61,7 @@ def samples(demo_site):
             "code": officer.municipality.code, "slug": "cases", "name": "none.eml",
             "officer_email": officer_user.email,
             "topic_id": answer.topic_id, "answer_id": answer.id, "digest_id": digest.id,
+            "declaration_id": declaration,
         }
         db.session.remove()
     return values
