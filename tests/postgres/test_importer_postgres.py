@@ -21,8 +21,8 @@ def test_valid_lines_around_bad_ones_are_kept_on_postgresql(pg_app, tmp_path, mo
     load_reference_data()
     real_save = importer._save
 
-    def save(data):  # line 7 fails inside the database itself (a duplicate key)
-        created = real_save(data)
+    def save(data, *args):  # line 7 fails inside the database itself (a duplicate key)
+        created = real_save(data, *args)
         if data.title == "データベースで失敗する行":
             db.session.execute(text("insert into posting_categories select * from posting_categories limit 1"))
         return created

@@ -151,8 +151,9 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     posting.summary = data.summary.strip()
     posting.body = data.body
     posting.municipality = data.municipality
-    posting.partners = [m for m in data.partners if m.id != data.municipality.id]
-    posting.categories = list(data.categories)
+    # Each once: a partner named twice would be a duplicate row in posting_partners.
+    posting.partners = list(dict.fromkeys(m for m in data.partners if m.id != data.municipality.id))
+    posting.categories = list(dict.fromkeys(data.categories))
     posting.tags = tags_for(data.fields)
     posting.status = data.status
     posting.visibility = data.visibility
