@@ -18,13 +18,17 @@ export MAIL_PORT
 sink_pid=$!
 pids+=("$sink_pid")
 # Started means: the sink said so. Listening alone is not enough (it could be another sink).
-for _ in $(seq 100); do
+# Wait as long as it is starting (loading the app takes a while on a busy machine), up to 2 minutes.
+for _ in $(seq 1200); do
   grep -q "Dev SMTP sink on" instance/mail-sink.log && break
   kill -0 "$sink_pid" 2>/dev/null || break
   sleep 0.1
 done
 if ! grep -q "Dev SMTP sink on" instance/mail-sink.log; then
   echo "The development SMTP sink could not start on ${MAIL_SERVER}:${MAIL_PORT}:" >&2
+  if kill -0 "$sink_pid" 2>/dev/null; then
+    echo "it did not report that it was listening within 2 minutes." >&2
+  fi
   cat instance/mail-sink.log >&2
   exit 1
 fi
