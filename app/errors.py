@@ -1,4 +1,4 @@
-"""Error pages in Japanese (HTML) and JSON errors for the API."""
+"""Error pages (HTML, in the visitor's language) and JSON errors for the API."""
 
 import math
 import time
@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -14,13 +15,13 @@ from werkzeug.exceptions import HTTPException
 from app.permissions import Forbidden
 
 MESSAGES = {
-    400: ("リクエストが正しくありません", "入力内容を確認して、もう一度お試しください。"),
-    403: ("このページを見る権限がありません", "ログインしているアカウントでは、この操作はできません。"),
-    404: ("ページが見つかりません", "URLが変わったか、公開が終了した可能性があります。"),
-    405: ("この操作はできません", "ページを読み込み直して、もう一度お試しください。"),
-    413: ("送信された内容が大きすぎます", "ファイルや本文を小さくして、もう一度お試しください。"),
-    429: ("しばらく時間をおいてください", "短い時間に多くの操作がありました。少し待ってからもう一度お試しください。"),
-    500: ("サーバーで問題が発生しました", "ご迷惑をおかけしています。時間をおいてもう一度お試しください。"),
+    400: (_l("リクエストが正しくありません"), _l("入力内容を確認して、もう一度お試しください。")),
+    403: (_l("このページを見る権限がありません"), _l("ログインしているアカウントでは、この操作はできません。")),
+    404: (_l("ページが見つかりません"), _l("URLが変わったか、公開が終了した可能性があります。")),
+    405: (_l("この操作はできません"), _l("ページを読み込み直して、もう一度お試しください。")),
+    413: (_l("送信された内容が大きすぎます"), _l("ファイルや本文を小さくして、もう一度お試しください。")),
+    429: (_l("しばらく時間をおいてください"), _l("短い時間に多くの操作がありました。少し待ってからもう一度お試しください。")),
+    500: (_l("サーバーで問題が発生しました"), _l("ご迷惑をおかけしています。時間をおいてもう一度お試しください。")),
 }
 
 
@@ -29,7 +30,7 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
-    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    title, message = (str(text) for text in MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400]))
     if _wants_json():
         return jsonify({"error": {"code": code, "message": detail or title}}), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
@@ -75,7 +76,7 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(
-            400, "フォームの有効期限が切れたか、正しくない送信です。ページを読み込み直して、もう一度送信してください。"
+            400, _("フォームの有効期限が切れたか、正しくない送信です。ページを読み込み直して、もう一度送信してください。")
         )
 
     @app.errorhandler(RateLimitExceeded)
@@ -95,7 +96,7 @@ def register(app) -> None:
     # Unhandled exceptions reach this as InternalServerError (outside tests, which propagate).
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        # Our own abort(…, description="…") messages are Japanese; Werkzeug's defaults are not.
+        # Our own abort(…, description="…") messages are ours; Werkzeug's defaults are English only.
         custom = error.description != type(error).description and error.code != 500
         body, code = render_error(error.code or 500, error.description if custom else None)
         # Keep what the exception says in headers (405: Allow, 429: Retry-After), not its body type.

@@ -91,13 +91,14 @@ def user_status(user_id: int):
         abort(404)
     form = UserStatusForm()
     if not form.validate_on_submit():
-        abort(400, description="操作を確認してください。")
+        abort(400, description=_("操作を確認してください。"))
     try:
         user_service.set_active(user, form.active.data == "1", current_user)
     except user_service.AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{user.email} を{'再開' if user.active else '停止'}しました。", "success")
+        flash(_("%(email)s を再開しました。", email=user.email) if user.active
+              else _("%(email)s を停止しました。", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -98,7 +98,7 @@ def _submit(form, send, **context):
                 return _render_form(form, 400, error=str(exc), **context)
             return redirect(url_for("contact.sent"))
         # Invalid input (or CSRF): nothing is stored; say why, field by field.
-        return _render_form(form, 400, error="入力内容を確認してください。", **context)
+        return _render_form(form, 400, error=_("入力内容を確認してください。"), **context)
     _prefill(form)
     return _render_form(form, **context)
 
@@ -124,7 +124,7 @@ def municipality_form(code: str):
         abort(404)
     if not routing.ward_route_available(muni):
         return render_template("contact/unavailable.html", muni=muni), 404
-    target = routing.desk_for(muni.id).name if muni.is_special_ward else f"{muni.display_name}の担当者"
+    target = routing.desk_for(muni.id).name if muni.is_special_ward else _("%(name)sの担当者", name=muni.display_name)
     return _submit(ContactForm(), lambda s, subj, body: routing.contact_municipality(muni, s, subj, body),
                    muni=muni, target=target, ask_subject=True)
 
@@ -183,7 +183,7 @@ def _forward_choices(thread: Thread) -> list[tuple[int, str]]:
     else:
         stmt = stmt.where(Municipality.kind == "special_ward")
     officers = db.session.scalars(stmt.order_by(Municipality.code, Officer.name).limit(500))
-    return [(0, "選んでください")] + [(o.id, f"{o.municipality.name} {o.public_label}") for o in officers]
+    return [(0, _("選んでください"))] + [(o.id, f"{o.municipality.name} {o.public_label}") for o in officers]
 
 
 def _thread_page(thread: Thread, status: int = 200, **forms):
@@ -212,7 +212,7 @@ def thread(thread_id: int):
 
 def _act(thread: Thread, action, form_name: str, form, success: str):
     if not form.validate_on_submit():
-        return _thread_page(thread, 400, error="入力内容を確認してください。", **{form_name: form})
+        return _thread_page(thread, 400, error=_("入力内容を確認してください。"), **{form_name: form})
     try:
         action()
     except ContactError as exc:
@@ -228,7 +228,7 @@ def reply(thread_id: int):
     thread = _load_thread(thread_id)
     form = ReplyForm()
     return _act(thread, lambda: actions.reply(thread, current_user, form.body.data),
-                "reply_form", form, "返信しました。送信者にメールでお知らせします。")
+                "reply_form", form, _("返信しました。送信者にメールでお知らせします。"))
 
 
 @bp.route("/threads/<int:thread_id>/note", methods=["POST"])
@@ -237,7 +237,7 @@ def note(thread_id: int):
     thread = _load_thread(thread_id)
     form = NoteForm()
     return _act(thread, lambda: actions.add_note(thread, current_user, form.body.data),
-                "note_form", form, "メモを残しました（送信者には表示されません）。")
+                "note_form", form, _("メモを残しました（送信者には表示されません）。"))
 
 
 @bp.route("/threads/<int:thread_id>/forward", methods=["POST"])
@@ -251,10 +251,10 @@ def forward(thread_id: int):
     def action():
         officer = db.session.get(Officer, form.officer.data)
         if officer is None:
-            raise ContactError("転送先を選んでください。")
+            raise ContactError(_("転送先を選んでください。"))
         actions.forward(thread, current_user, officer, form.note.data or "")
 
-    return _act(thread, action, "forward_form", form, "転送しました。")
+    return _act(thread, action, "forward_form", form, _("転送しました。"))
 
 
 @bp.route("/threads/<int:thread_id>/status", methods=["POST"])
@@ -263,7 +263,7 @@ def status(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
     return _act(thread, lambda: actions.set_status(thread, current_user, form.value.data),
-                "action_form", form, "状態を変更しました。")
+                "action_form", form, _("状態を変更しました。"))
 
 
 @bp.route("/threads/<int:thread_id>/block", methods=["POST"])
@@ -272,7 +272,7 @@ def block(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
     return _act(thread, lambda: actions.set_block(current_user, thread, form.value.data == "1"),
-                "action_form", form, "送信者のブロック設定を変更しました。")
+                "action_form", form, _("送信者のブロック設定を変更しました。"))
 
 
 @bp.route("/threads/<int:thread_id>/revoke", methods=["POST"])
@@ -281,7 +281,7 @@ def revoke(thread_id: int):
     thread = _load_thread(thread_id)
     form = ActionForm()
     return _act(thread, lambda: links.revoke_link(thread, current_user),
-                "action_form", form, "送信者用のリンクを無効にしました。次の返信で新しいリンクが送られます。")
+                "action_form", form, _("送信者用のリンクを無効にしました。次の返信で新しいリンクが送られます。"))
 
 
 # --- the outside sender's private link ---------------------------------------------------
@@ -292,7 +292,7 @@ def revoke(thread_id: int):
 def sender_thread(token: str):
     thread = links.thread_for_token(token)
     if thread is None:
-        abort(404, description="このリンクは無効です。最新のメールに記載されたリンクをお使いください。")
+        abort(404, description=_("このリンクは無効です。最新のメールに記載されたリンクをお使いください。"))
     form = ReplyForm()
     error, status_code = None, 200
     if request.method == "POST":
@@ -303,10 +303,10 @@ def sender_thread(token: str):
                 db.session.rollback()
                 error, status_code = str(exc), 400
             else:
-                flash("送信しました。担当者からの返信はメールでお知らせします。", "success")
+                flash(_("送信しました。担当者からの返信はメールでお知らせします。"), "success")
                 return _private(redirect(url_for("contact.sender_thread", token=token)))
         else:
-            error, status_code = "入力内容を確認してください。", 400
+            error, status_code = _("入力内容を確認してください。"), 400
     visible = [m for m in thread.messages if m.event in ("message", "reply")]
     return _private((render_template("contact/sender_thread.html", thread=thread, messages=visible,
                                      form=form, error=error), status_code))
@@ -322,7 +322,7 @@ def settings():
     if form.validate_on_submit():
         current_user.notify_mode = form.notify_mode.data
         db.session.commit()
-        flash("通知の設定を保存しました。", "success")
+        flash(_("通知の設定を保存しました。"), "success")
         return redirect(url_for("contact.settings"))
     return render_template("contact/settings.html", form=form), (400 if form.errors else 200)
 

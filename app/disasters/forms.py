@@ -3,30 +3,39 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from app.i18n import translated
 from app.models.geo import PREFECTURES
 from app.models.postings import OFFER_TYPES
 from app.postings.forms import CheckboxListField
 from app.services.matching.disasters import MAX_PEOPLE
+from app.validators import MaxLength
+
+PEOPLE_LIMIT = f"{MAX_PEOPLE:,}"  # 「1〜10,000」
 
 
 class DeclarationForm(FlaskForm):
-    name = StringField("災害の名前（例: 宮城県沖を震源とする地震）",
-                       validators=[DataRequired("災害の名前を入力してください。"), Length(max=120)])
-    prefectures = CheckboxListField("被災した都道府県", choices=[(p, p) for p in PREFECTURES],
-                                    validators=[DataRequired("被災した都道府県を1つ以上選んでください。")])
-    needs = CheckboxListField("必要な支援", choices=list(OFFER_TYPES.items()),
-                              validators=[DataRequired("必要な支援を1つ以上選んでください。")])
-    people = IntegerField("移動が必要な人数（わかれば）", validators=[
-        Optional(), NumberRange(1, MAX_PEOPLE, f"1〜{MAX_PEOPLE:,}の数で入力してください。")])
-    starts_on = DateField("開始日", validators=[DataRequired("開始日を入力してください（例: 2027-01-15）。")])
-    ends_on = DateField("終了日（未定なら空欄。手動で終了することもできます）", validators=[Optional()])
-    note = TextAreaField("補足（被害の状況、連絡の方法など）", validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("災害の名前（例: 宮城県沖を震源とする地震）"), validators=[
+        DataRequired(_l("災害の名前を入力してください。")), MaxLength(_l("災害の名前"), 120)])
+    prefectures = CheckboxListField(_l("被災した都道府県"), choices=[(p, p) for p in PREFECTURES],
+                                    validators=[DataRequired(_l("被災した都道府県を1つ以上選んでください。"))])
+    needs = CheckboxListField(_l("必要な支援"),
+                              validators=[DataRequired(_l("必要な支援を1つ以上選んでください。"))])
+    people = IntegerField(_l("移動が必要な人数（わかれば）"), validators=[
+        Optional(), NumberRange(1, MAX_PEOPLE, _l("1〜%(max)sの数で入力してください。", max=PEOPLE_LIMIT))])
+    starts_on = DateField(_l("開始日"), validators=[DataRequired(_l("開始日を入力してください（例: 2027-01-15）。"))])
+    ends_on = DateField(_l("終了日（未定なら空欄。手動で終了することもできます）"), validators=[Optional()])
+    note = TextAreaField(_l("補足（被害の状況、連絡の方法など）"), validators=[
+        Optional(), MaxLength(_l("補足"), 2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs.choices = [(value, translated(label)) for value, label in OFFER_TYPES.items()]
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError("終了日は開始日と同じか、それより後の日にしてください。")
+            raise ValidationError(_l("終了日は開始日と同じか、それより後の日にしてください。"))
 
 
 def _without_blanks(values):
@@ -43,7 +52,10 @@ class PlanForm(FlaskForm):
     prefecture = CheckboxListField(_l("被災を想定する都道府県"), choices=[(p, p) for p in PREFECTURES],
                                    filters=[_without_blanks],
                                    validators=[DataRequired(_l("都道府県を1つ以上選んでください。"))])
-    need = CheckboxListField(_l("必要な支援（選ばなければすべて）"), choices=list(OFFER_TYPES.items()),
-                             filters=[_without_blanks], validators=[Optional()])
+    need = CheckboxListField(_l("必要な支援（選ばなければすべて）"), filters=[_without_blanks], validators=[Optional()])
     people = IntegerField(_l("移動が必要な人数（わかれば）"), validators=[
-        Optional(), NumberRange(1, MAX_PEOPLE, _l("1〜%(max)sの数で入力してください。", max=f"{MAX_PEOPLE:,}"))])
+        Optional(), NumberRange(1, MAX_PEOPLE, _l("1〜%(max)sの数で入力してください。", max=PEOPLE_LIMIT))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need.choices = [(value, translated(label)) for value, label in OFFER_TYPES.items()]

@@ -1,6 +1,7 @@
 """Disaster mode: declarations (desks and admins), the light disaster page, the banner."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -79,13 +80,13 @@ def _input(form: DeclarationForm) -> declarations.DeclarationInput:
 @login_required
 def create():
     permissions.require(permissions.can_declare_disaster(current_user),
-                        "災害の宣言は、連携窓口と管理者だけが行えます。")
+                        _("災害の宣言は、連携窓口と管理者だけが行えます。"))
     form = DeclarationForm()
     if request.method == "GET":
         form.starts_on.data = declarations.today()
     if form.validate_on_submit():
         declaration = declarations.declare(_input(form), current_user)
-        flash("災害を宣言しました。すべてのページに案内が表示されます。", "success")
+        flash(_("災害を宣言しました。すべてのページに案内が表示されます。"), "success")
         return redirect(url_for("disasters.detail", declaration_id=declaration.id))
     return render_template("disasters/form.html", form=form, declaration=None), 400 if form.errors else 200
 
@@ -94,12 +95,12 @@ def create():
 @login_required
 def edit(declaration_id: int):
     permissions.require(permissions.can_declare_disaster(current_user),
-                        "災害の宣言は、連携窓口と管理者だけが変更できます。")
+                        _("災害の宣言は、連携窓口と管理者だけが変更できます。"))
     declaration = _load(declaration_id)
     form = DeclarationForm(obj=declaration if request.method == "GET" else None)
     if form.validate_on_submit():
         declarations.update(declaration, _input(form), current_user)
-        flash("災害の宣言を変更しました。", "success")
+        flash(_("災害の宣言を変更しました。"), "success")
         return redirect(url_for("disasters.detail", declaration_id=declaration.id))
     return render_template("disasters/form.html", form=form, declaration=declaration), (
         400 if form.errors else 200)
@@ -109,10 +110,10 @@ def edit(declaration_id: int):
 @login_required
 def end(declaration_id: int):
     permissions.require(permissions.can_declare_disaster(current_user),
-                        "災害の宣言は、連携窓口と管理者だけが終了できます。")
+                        _("災害の宣言は、連携窓口と管理者だけが終了できます。"))
     declaration = _load(declaration_id)
     if not FlaskForm().validate_on_submit():
-        abort(400, description="操作を確認してください。")
+        abort(400, description=_("操作を確認してください。"))
     declarations.end(declaration, current_user)
-    flash("災害の宣言を終了しました。このページは引き続き閲覧できます。", "success")
+    flash(_("災害の宣言を終了しました。このページは引き続き閲覧できます。"), "success")
     return redirect(url_for("disasters.detail", declaration_id=declaration.id))

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -30,7 +31,7 @@ def _month_arg() -> tuple[int, int]:
         return today.year, today.month
     match = MONTH.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        abort(400, description=f"月の指定「{raw}」は使えません。2026-12 のように年と月を指定してください。")
+        abort(400, description=_("月の指定「%(month)s」は使えません。2026-12 のように年と月を指定してください。", month=raw))
     return int(match.group(1)), int(match.group(2))
 
 
@@ -114,7 +115,7 @@ def _acting_municipality(form: EventForm) -> Municipality | None:
 
 
 def _posting_choices(form: EventForm, muni: Municipality | None) -> None:
-    choices = [(0, "（なし）")]
+    choices = [(0, _("（なし）"))]
     if muni is not None:
         stmt = visible_postings(current_user).where(
             or_(Posting.municipality_id == muni.id, Posting.partners.any(Municipality.id == muni.id))
@@ -144,7 +145,7 @@ def _save(event: Event | None):
     _posting_choices(form, muni)
     if form.validate_on_submit():
         if muni is None:
-            form.municipality.errors = [*form.municipality.errors, "主催する自治体の団体コードを入力してください。"]
+            form.municipality.errors = [*form.municipality.errors, _("主催する自治体の団体コードを入力してください。")]
         else:
             posting = db.session.get(Posting, form.posting.data) if form.posting.data else None
             data = EventInput(
@@ -155,7 +156,7 @@ def _save(event: Event | None):
                 visibility=form.visibility.data,
             )
             saved = editing.save_event(event, data, current_user)
-            flash("イベントを保存しました。", "success")
+            flash(_("イベントを保存しました。"), "success")
             return redirect(url_for("events.detail", event_id=saved.id))
     return render_template("events/form.html", form=form, event=event, muni=muni), (
         400 if form.errors else 200
@@ -182,5 +183,5 @@ def edit(event_id: int):
 def delete(event_id: int):
     event = _load(event_id)
     editing.delete_event(event, current_user)
-    flash("イベントを削除しました。", "success")
+    flash(_("イベントを削除しました。"), "success")
     return redirect(url_for("events.calendar"))

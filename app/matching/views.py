@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -66,7 +67,7 @@ def _threads(request_posting) -> list[Thread]:
 
 def _outcome_form(request_posting, partnership, formdata=None) -> OutcomeForm:
     form = OutcomeForm(formdata=formdata)
-    form.thread.choices = [(0, "（選ばない）")] + [
+    form.thread.choices = [(0, _("（選ばない）"))] + [
         (t.id, f"{t.subject}（{t.sender_organisation or t.sender_name}）") for t in _threads(request_posting)]
     if formdata is None and partnership is not None:
         form.partners.data = "、".join(m.code for m in partnership.partners)
@@ -95,7 +96,7 @@ def _request_for_outcome(posting_id: int):
     posting = db.session.get(Posting, posting_id)
     permissions.require(posting is not None and permissions.can_view_posting(current_user, posting), hide=True)
     permissions.require(permissions.can_record_outcome(current_user, posting),
-                        "成立の記録は、この募集を編集できる担当者だけが行えます。")
+                        _("成立の記録は、この募集を編集できる担当者だけが行えます。"))
     return posting
 
 
@@ -111,7 +112,7 @@ def record_outcome(posting_id: int):
         except outcomes.OutcomeError as exc:
             form.partners.errors = [*form.partners.errors, str(exc)]
         else:
-            flash("連携の成立を記録しました。募集のページに「成立」と表示されます。", "success")
+            flash(_("連携の成立を記録しました。募集のページに「成立」と表示されます。"), "success")
             return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
     return render_template("matching/outcome_form.html", posting=posting, form=form, case_form=None), 400
 
@@ -130,7 +131,7 @@ def link_case_study(posting_id: int):
         except outcomes.OutcomeError as exc:
             form.case_study.errors = [*form.case_study.errors, str(exc)]
         else:
-            flash("結果の事例を結びつけました。", "success")
+            flash(_("結果の事例を結びつけました。"), "success")
             return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
     return render_template("matching/outcome_form.html", posting=posting, form=None, case_form=form), 400
 
@@ -141,7 +142,7 @@ def notice_read(notice_id: int):
     notice = db.session.get(Notice, notice_id)
     permissions.require(notice is not None and permissions.can_read_notice(current_user, notice), hide=True)
     if not FlaskForm().validate_on_submit():
-        abort(400, description="操作を確認してください。")
+        abort(400, description=_("操作を確認してください。"))
     notices.mark_read(notice)
     return redirect(url_for("contact.inbox"))
 
@@ -151,5 +152,5 @@ def matches(posting_id: int):
     posting = db.session.get(Posting, posting_id)
     if posting is None or not permissions.can_view_posting(current_user, posting):
         abort(404)
-    per_page = int_arg("per_page", "件数", 1, MAX_SUGGESTIONS, default=PAGE_SIZE)
+    per_page = int_arg("per_page", _("件数"), 1, MAX_SUGGESTIONS, default=PAGE_SIZE)
     return render_template("matching/matches.html", posting=posting, panel=_panel(posting, per_page))

@@ -93,7 +93,7 @@ def create(slug: str):
     # ?from_topic=<id>: a board topic turned into a request or a case (prefilled, linked back).
     topic = conversion.source_topic(request.args.get("from_topic"), current_user, kind)
     if topic is not None and conversion.existing(topic, kind) is not None:
-        flash("この話題からは、既に投稿を作成しています。", "info")
+        flash(_("この話題からは、既に投稿を作成しています。"), "info")
         return redirect(url_for("postings.detail", posting_id=conversion.existing(topic, kind).id))
     form = FORMS[kind]()
     municipality = _acting_municipality(form)

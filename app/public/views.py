@@ -1,6 +1,7 @@
 """Public pages for residents and visitors: no login needed."""
 
 from flask import abort, make_response, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -109,7 +110,7 @@ def text_size():
     """Text-size switch as a plain link (works without JavaScript); remembered for a year."""
     size = request.args.get("size", "")
     if size not in TEXT_SIZES:
-        abort(400, description="文字サイズは「標準」か「大きく」を選んでください。")
+        abort(400, description=_("文字サイズは「標準」か「大きく」を選んでください。"))
     response = make_response(_back())
     response.set_cookie("text_size", size, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response
@@ -119,7 +120,7 @@ def text_size():
 def language():
     lang = request.args.get("lang", "")
     if lang not in ("ja", "en"):
-        abort(400, description="言語は日本語（ja）か英語（en）を選んでください。")
+        abort(400, description=_("言語は日本語（ja）か英語（en）を選んでください。"))
     response = make_response(_back())
     response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response

@@ -14,7 +14,7 @@ CASES = {
     "blank_body": ({"body": "   "}, "お問い合わせ内容を入力してください。"),
     "empty_name": ({"name": ""}, "お名前を入力してください。"),
     "bad_email": ({"email": "not-an-address"}, "メールアドレスの形式が正しくありません。"),
-    "too_long": ({"body": "あ" * 5001}, "5000文字以内で入力してください。"),
+    "too_long": ({"body": "あ" * 5001}, "お問い合わせ内容は5000文字以内で入力してください（いま5001文字）。"),
     "long_subject": ({"subject": "件" * 201}, "件名は200文字以内"),
     "html_body": ({"body": '<a href="http://spam.example">安い</a>'}, "HTMLタグは使えません"),
     "html_script": ({"body": "<script>alert(1)</script>"}, "HTMLタグは使えません"),

@@ -41,3 +41,30 @@ def test_a_story_in_english(client, world):
     assert "Fairs and markets" in events
     home = client.get("/").get_data(as_text=True)
     assert ">Kyushu and Okinawa</a>" in home and ">Tohoku</a>" in home
+
+
+def test_forms_messages_and_error_pages_in_english(client, world, users):
+    """The contact form a resident fills in, its messages, an error page, and an official's
+    event form: English labels, choices and messages, not only English page chrome."""
+    client.set_cookie("lang", "en")
+    story = world["public"].id
+    form = client.get(f"/contact/postings/{story}").get_data(as_text=True)
+    for english in ("Your name", "Organisation (municipality, group …, optional)", "Your message"):
+        assert english in form, english
+    refused = client.post_form(f"/contact/postings/{story}", {"name": "", "email": "x", "body": ""})
+    assert refused.status_code == 400
+    text = _visible_text(refused.get_data(as_text=True))
+    assert "Your name: please fill this in." in text and "This is not a valid e-mail address." in text
+    assert "入力してください" not in text and "お名前" not in text
+
+    missing = client.get("/postings/999999")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.get_data(as_text=True)
+    assert "ページが見つかりません" not in missing.get_data(as_text=True)
+
+    client.login(users.officer("131156").email)
+    events = _visible_text(client.get("/events/new").get_data(as_text=True))
+    for english in ("Event name", "Fairs and markets", "Starts", "Who can read it", "Officials only"):
+        assert english in events, english
+    for japanese in ("イベント名", "物産展・フェア", "開始日時", "一般公開", "（なし）"):
+        assert japanese not in events, japanese

@@ -102,3 +102,54 @@ def test_every_marked_string_is_in_the_english_catalogue():
     assert not missing, (
         f"{len(missing)} string(s) not translated in {FOLDER.relative_to(ROOT)}/messages.po — "
         f"run the extract/update commands in {EXTRACT}, add the English, compile: {missing[:8]}")
+
+
+# Python modules whose strings people read on a page: form labels, choices and messages, flash
+# messages, error pages. Left out on purpose: the JSON API and open-data metadata (Japanese for
+# every client), and text that only goes into mail (the worker writes mail in Japanese).
+PAGE_MODULES = ["*/forms.py", "*/views.py", "errors.py", "fields.py", "validators.py"]
+NOT_PAGES = {"api/views.py", "opendata/views.py"}
+MAIL_ONLY = {"board/views.py": ("このメールは、あなたが架け橋の職員掲示板に書いた話題「",
+                                 "」を読んだ職員から連絡があったため送信しています。")}
+
+
+def _untranslated_literals(source: str) -> list[str]:
+    """Japanese string literals outside a gettext call (docstrings and single characters aside)."""
+    import ast
+
+    tree = ast.parse(source)
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in GETTEXT_CALLS | {"N_"}:
+                inside.update(id(sub) for arg in node.args for sub in ast.walk(arg))
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                inside.add(id(first.value))
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > 1
+            and id(node) not in inside and JAPANESE.search(node.value)]
+
+
+def test_untranslated_literals_are_found_in_python():
+    source = ('"""説明。"""\nx = StringField(_l("お名前"))\nflash("保存しました。")\n'
+              'y = f"{a}の担当者"\nz = "ぁ"\nw = N_("東北")\n')
+    assert _untranslated_literals(source) == ["保存しました。", "の担当者"]
+
+
+def test_every_page_string_in_python_goes_through_gettext():
+    problems = {}
+    for pattern in PAGE_MODULES:
+        for path in sorted(APP.glob(pattern)):
+            name = str(path.relative_to(APP))
+            if name in NOT_PAGES:
+                continue
+            found = [text for text in _untranslated_literals(path.read_text(encoding="utf-8"))
+                     if text not in MAIL_ONLY.get(name, ())]
+            if found:
+                problems[name] = found[:5]
+    assert not problems, "Japanese text outside _()/_l() (wrap it, then update the catalogue):\n" + "\n".join(
+        f"  app/{name}: {pieces}" for name, pieces in problems.items())

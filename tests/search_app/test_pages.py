@@ -150,3 +150,18 @@ def test_a_page_past_the_end_links_to_the_last_page(demo):
     html = demo.test_client().get("/search/?q=防災&page=500").get_data(as_text=True)
     assert "ページ500はありません。最後のページより後です" in html
     assert "最後のページへ</a>" in html
+
+
+def test_facets_in_english_name_kinds_regions_and_years_in_english(demo):
+    client = demo.test_client()
+    client.set_cookie("lang", "en")
+    html = client.get("/search/?q=防災").get_data(as_text=True)
+    facets = html.split('class="facets"', 1)[1]
+    for english in ("Exchange stories", "Disaster cooperation", "Kyushu and Okinawa", "Tohoku"):
+        assert english in facets, english
+    for japanese in ("連携・交流事例", "災害時相互協力", "九州・沖縄", "東北", "年（"):
+        assert japanese not in facets, japanese
+    chosen = client.get("/search/?q=防災&region=東北").get_data(as_text=True)
+    assert "Region: Tohoku" in chosen
+    # Without the English toggle the same page is Japanese.
+    assert "九州・沖縄" in demo.test_client().get("/search/?q=防災").get_data(as_text=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.extensions import db
+from app.i18n import translated
 from app.models import Category, Posting
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
 from app.permissions import visible_postings
@@ -136,17 +137,21 @@ def category_labels() -> dict[str, str]:
 
 
 def value_label(name: str, value: str) -> str:
+    """A facet value as people read it, in the visitor's language (stored codes translated;
+    categories, prefectures and tags are data and stay as written)."""
     if name == "kind":
-        return KINDS.get(value, value)
+        return translated(KINDS.get(value, value))
     if name == "category":
         label = category_labels().get(value)
         return f"{value} {label}" if label else value
     if name == "status":
-        return STATUSES.get(value, value)
+        return translated(STATUSES.get(value, value))
     if name == "year":
-        return f"{value}年"
+        return _("%(year)s年", year=value)
     if name == "request_status":
-        return REQUEST_STATUSES.get(value, value)
+        return translated(REQUEST_STATUSES.get(value, value))
+    if name == "region":
+        return translated(value)
     return value
 
 

@@ -2,6 +2,7 @@
 screen readers (role="img", a title and a description; the page puts the data table beside
 it). Text is escaped by markupsafe."""
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.services.stats.figures import Table
@@ -30,9 +31,10 @@ def _open(uid: str, table: Table, width: int, height: int) -> list[str]:
 def _description(table: Table) -> str:
     parts = []
     for row in table.rows:
-        values = "、".join(f"{table.columns[i]} {row[i]}" for i in table.series)
+        # The list separators are the language's own (、 and 。 in Japanese, commas and full stops in English).
+        values = _("、").join(f"{table.columns[i]} {row[i]}" for i in table.series)
         parts.append(f"{_label(table, row)}: {values}")
-    return "。".join(parts) or "データはまだありません"
+    return _("。").join(parts) or _("データはまだありません")
 
 
 def _label(table: Table, row: list) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app import permissions
 from app.extensions import db
+from app.i18n import translated
 from app.models import REGIONS, Category, Municipality, Posting, Thread
 from app.models.postings import KINDS, posting_categories
 from app.permissions import visible_postings
@@ -70,7 +71,7 @@ def by_region(user) -> Table:
         .with_only_columns(Municipality.region, func.count(Posting.id)).group_by(Municipality.region)
     ).all())
     return Table("regions", _l("地域別の投稿数（投稿した自治体の地域）"), [_l("地域"), _l("投稿数")],
-                 [[region, counts.get(region, 0)] for region in REGIONS])
+                 [[translated(region), counts.get(region, 0)] for region in REGIONS])
 
 
 def by_month(user) -> Table:
