@@ -100,6 +100,20 @@ def test_first_phone_screen_has_a_compact_header_and_one_search_box(phone, demo_
     assert _box(phone.locator(".site-header"))["height"] <= 0.2 * PHONE["height"]
 
 
+def test_story_cards_on_a_phone_keep_illustrations_low(phone, demo_site, screenshots):
+    """A card without a photo shows its theme's illustration as a low band, not a picture as
+    tall as half the card, so more titles fit on a screen."""
+    phone.goto(demo_site["url"] + "/")
+    placeholders = phone.locator(".story-visual.is-placeholder")
+    assert placeholders.count() >= 3
+    for i in range(3):
+        box = _box(placeholders.nth(i))
+        assert box["height"] <= box["width"] / 3 + 1, box
+        assert _box(placeholders.nth(i).locator("svg"))["height"] >= box["height"] - 1  # still filled
+    phone.locator(".story-card").first.scroll_into_view_if_needed()
+    phone.screenshot(path=str(screenshots / "phone-home-story-cards-360.png"))
+
+
 def test_the_phone_menu_works_without_javascript(browser, demo_site):
     context = browser.new_context(viewport=PHONE, locale="ja-JP", java_script_enabled=False)
     try:
