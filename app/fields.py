@@ -4,13 +4,13 @@ suggestions, resolved on the server: works without JavaScript)."""
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, DateTimeLocalField, IntegerField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -64,6 +64,23 @@ class DayField(_Named, DateField):
             self.data = None
             raise ValueError(_("%(name)sは 2026-03-31 のような日付で入力してください。",
                                name=self.message_name)) from None
+
+
+class DayTimeField(_Named, DateTimeLocalField):
+    """A date-and-time field (<input type=datetime-local>) whose parse error names the field."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.fromisoformat(valuelist[0].strip()).replace(second=0, microsecond=0)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("%(name)sは 2027-01-15 10:00 のような日時で入力してください。",
+                               name=self.message_name)) from None
+        if self.data.tzinfo is not None:  # the form's times are wall-clock times in Japan
+            self.data = self.data.replace(tzinfo=None)
 
 
 class NumberField(_Named, IntegerField):

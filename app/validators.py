@@ -7,14 +7,31 @@ an official filling in a long form needs to know which field and what to do.
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
+
+
+class Required(DataRequired):
+    """DataRequired that stays quiet when the value could not be read: the field has already
+    said why (「開始日時は 2027-01-15 10:00 のような日時で…」), 「…を入力してください」 would be wrong."""
+
+    def __call__(self, form, field):
+        if field.process_errors:
+            raise StopValidation()
+        super().__call__(form, field)
 
 
 def required(name, choose: bool = False) -> DataRequired:
     """「タイトルを入力してください。」 (or 「…を選んでください。」 for choices)."""
     if choose:
-        return DataRequired(_l("%(name)sを1つ以上選んでください。", name=name))
-    return DataRequired(_l("%(name)sを入力してください。", name=name))
+        return Required(_l("%(name)sを1つ以上選んでください。", name=name))
+    return Required(_l("%(name)sを入力してください。", name=name))
 
 
 class MaxLength(Length):

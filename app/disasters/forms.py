@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from app.fields import DayField
 from app.i18n import translated
 from app.models.geo import PREFECTURES
 from app.models.postings import OFFER_TYPES
 from app.postings.forms import CheckboxListField
 from app.services.matching.disasters import MAX_PEOPLE
-from app.validators import MaxLength
+from app.validators import MaxLength, Required
 
 PEOPLE_LIMIT = f"{MAX_PEOPLE:,}"  # 「1〜10,000」
 
@@ -24,8 +25,8 @@ class DeclarationForm(FlaskForm):
                               validators=[DataRequired(_l("必要な支援を1つ以上選んでください。"))])
     people = IntegerField(_l("移動が必要な人数（わかれば）"), validators=[
         Optional(), NumberRange(1, MAX_PEOPLE, _l("1〜%(max)sの数で入力してください。", max=PEOPLE_LIMIT))])
-    starts_on = DateField(_l("開始日"), validators=[DataRequired(_l("開始日を入力してください（例: 2027-01-15）。"))])
-    ends_on = DateField(_l("終了日（未定なら空欄。手動で終了することもできます）"), validators=[Optional()])
+    starts_on = DayField(_l("開始日"), validators=[Required(_l("開始日を入力してください（例: 2027-01-15）。"))])
+    ends_on = DayField(_l("終了日（未定なら空欄。手動で終了することもできます）"), short=_l("終了日"), validators=[Optional()])
     note = TextAreaField(_l("補足（被害の状況、連絡の方法など）"), validators=[
         Optional(), MaxLength(_l("補足"), 2000)])
 

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
+from app.fields import DayTimeField
 from app.i18n import translated
 from app.models.events import EVENT_KINDS
+from app.services.events.editing import date_problem
 from app.validators import MaxLength, required
 
 BAD_URL = _l("https:// で始まるURLを入力してください。")
@@ -17,10 +19,8 @@ class EventForm(FlaskForm):
                                validators=[Optional(), MaxLength(_l("団体コード"), 6)])
     title = StringField(_l("イベント名"), validators=[required(_l("イベント名")), MaxLength(_l("イベント名"), 200)])
     kind = SelectField(_l("種類"), validators=[DataRequired(_l("種類を選んでください。"))])
-    starts_at = DateTimeLocalField(
-        _l("開始日時"), format="%Y-%m-%dT%H:%M", validators=[required(_l("開始日時"))]
-    )
-    ends_at = DateTimeLocalField(_l("終了日時"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = DayTimeField(_l("開始日時"), format="%Y-%m-%dT%H:%M", validators=[required(_l("開始日時"))])
+    ends_at = DayTimeField(_l("終了日時"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("会場"), validators=[Optional(), MaxLength(_l("会場"), 200)])
     online_url = URLField(
         _l("オンライン参加のURL"),
@@ -39,7 +39,15 @@ class EventForm(FlaskForm):
         # In the visitor's language (the labels are N_-marked data).
         self.kind.choices = [(value, translated(label)) for value, label in EVENT_KINDS.items()]
 
+    def validate_starts_at(self, field):
+        problem = date_problem(field.data.date()) if field.data else None
+        if problem:
+            raise ValidationError(problem)
+
     def validate_ends_at(self, field):
+        problem = date_problem(field.data.date()) if field.data else None
+        if problem:
+            raise ValidationError(problem)
         if field.data and self.starts_at.data and field.data < self.starts_at.data:
             raise ValidationError(_l("終了日時は開始日時より後にしてください。"))
 

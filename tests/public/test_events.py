@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from app.extensions import db
 from app.models import Event
 from app.services.events.ics import ics_escape, ics_fold
@@ -87,3 +89,35 @@ def test_event_form_validation_and_permissions(client, users, world):
     # Another municipality's event cannot be edited.
     assert client.get(f"/events/{world['event'].id}/edit").status_code == 403
     assert client.post_form(f"/events/{world['event'].id}/delete", token_from="/events/new").status_code == 403
+
+
+def test_event_dates_outside_a_sensible_window_are_refused_clearly(client, users):
+    """A year typed wrong (0001, 1900, 9999) is a mistake, not a plan: the form says which
+    field and the window (it was a 500 for the year 1), and nothing is saved."""
+    from app.services.events.editing import InvalidEventDate, date_window, save_event
+
+    client.login(users.officer("131041").email)
+    first, last = date_window()
+    base = {"title": "日付の確認", "kind": "fair", "place": "区役所", "posting": "0", "visibility": "public"}
+    cases = {
+        "0001-01-01T00:00": f"日付は{first}〜{last}の範囲で入力してください。",
+        "1900-01-01T10:00": f"日付は{first}〜{last}の範囲で入力してください。",
+        "9999-12-31T23:59": f"日付は{first}〜{last}の範囲で入力してください。",
+        "2027-13-01T10:00": "開始日時は 2027-01-15 10:00 のような日時で入力してください。",
+    }
+    for value, message in cases.items():
+        response = client.post_form("/events/new", {**base, "starts_at": value})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and message in html, value
+        assert "開始日時を入力してください" not in html  # one message, the one that helps
+    ends_early = client.post_form("/events/new", {**base, "starts_at": "2027-01-15T10:00",
+                                                  "ends_at": "0202-01-15T12:00"})
+    assert ends_early.status_code == 400 and "範囲で入力してください" in ends_early.get_data(as_text=True)
+    assert db.session.query(Event).filter_by(title="日付の確認").count() == 0
+    # The service keeps the same window for every caller.
+    officer = users.officer("131041")
+    from app.services.events.editing import EventInput
+
+    with pytest.raises(InvalidEventDate):
+        save_event(None, EventInput(title="x", municipality_id=officer.officer.municipality_id,
+                                    starts_at=datetime(1900, 1, 1, tzinfo=JST)), officer)

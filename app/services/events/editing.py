@@ -1,12 +1,41 @@
 """Saving and deleting events (the one write path: the form and the demo loader)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from flask_babel import gettext as _
 
 from app import permissions
 from app.cleantext import single_line
 from app.extensions import db
 from app.models import Event, Posting
+from app.services.postings.dates import YEARS_AHEAD
+from app.timestamps import now_jst
+
+# The calendar's first month; an event before it, or more than YEARS_AHEAD years ahead, is a
+# typing mistake (0026-05-01, 9999-12-31), not a plan.
+FIRST_DAY = date(2000, 1, 1)
+
+
+class InvalidEventDate(ValueError):
+    pass
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    today = today or now_jst().date()
+    try:
+        last = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return FIRST_DAY, last
+
+
+def date_problem(day: date, today: date | None = None) -> str | None:
+    """A message when an event's day is outside the window, else None."""
+    first, last = date_window(today)
+    if first <= day <= last:
+        return None
+    return _("日付は%(first)s〜%(last)sの範囲で入力してください。", first=first.isoformat(), last=last.isoformat())
 
 
 @dataclass
@@ -31,6 +60,10 @@ def save_event(event: Event | None, data: EventInput, actor, commit: bool = True
         raise permissions.Forbidden
     if actor is not None and event is not None and not permissions.can_edit_event(actor, event):
         raise permissions.Forbidden
+    for value in (data.starts_at, data.ends_at):
+        problem = date_problem(value.date()) if value is not None else None
+        if problem:
+            raise InvalidEventDate(problem)
     if event is None:
         event = Event()
         db.session.add(event)
