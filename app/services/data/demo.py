@@ -76,7 +76,9 @@ def load_matching_demo() -> None:
 
 
 def load_threads(path: Path) -> int:
-    """Messages sent through the contact form (routed and mailed like real ones), once."""
+    """Messages sent through the contact forms (routed and mailed like real ones), once: about
+    a posting (`posting`: its external id) or to a municipality (`municipality`: its code; a
+    special ward's desk triages it), so the demo officer's and the desk's inboxes are not empty."""
     if not path.exists():
         return 0
     count = 0
@@ -84,14 +86,20 @@ def load_threads(path: Path) -> int:
         if not line.strip():
             continue
         row = json.loads(line)
-        posting = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
         sender = row["sender"]
-        if posting is None or db.session.scalar(select(Thread.id).where(
-                Thread.posting_id == posting.id, Thread.sender_email == sender["email"])):
+        by = routing.Sender(sender["name"], sender["email"], sender.get("organisation", ""))
+        if "municipality" in row:
+            target = db.session.scalar(select(Municipality).where(Municipality.code == row["municipality"]))
+            same = (Thread.municipality_id == getattr(target, "id", None), Thread.posting_id.is_(None))
+        else:
+            target = db.session.scalar(select(Posting).where(Posting.external_id == row["posting"]))
+            same = (Thread.posting_id == getattr(target, "id", None),)
+        if target is None or db.session.scalar(select(Thread.id).where(*same, Thread.sender_email == sender["email"])):
             continue
-        routing.contact_posting(posting, routing.Sender(sender["name"], sender["email"],
-                                                        sender.get("organisation", "")),
-                                row["subject"], row["body"])
+        if isinstance(target, Municipality):
+            routing.contact_municipality(target, by, row["subject"], row["body"])
+        else:
+            routing.contact_posting(target, by, row["subject"], row["body"])
         count += 1
     return count
 
