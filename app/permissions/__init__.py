@@ -1,5 +1,6 @@
 """Who may do what: every rule and every list scope, in one place.
 
+- roles.py: who the user is (`is_admin(user)`, `acting_municipality_id(user)` …);
 - rules.py: one object at a time (`can_edit_posting(user, posting)` …), True or False;
 - scopes.py: what a user may list (`visible_postings(user)` …), as SELECTs to build on.
 
@@ -7,9 +8,17 @@ Views and services ask these and nothing else. A refusal is `Forbidden`, turned 
 (or a 404 where the object's existence is not to be revealed) by one error handler.
 """
 
-from app.permissions.rules import (
+from app.permissions.roles import (
     account_municipality_id,
     acting_municipality_id,
+    can_moderate_board,
+    has_account,
+    is_admin,
+    is_central_desk,
+    is_official,
+    managed_municipality_id,
+)
+from app.permissions.rules import (
     can_answer_topic,
     can_contact_board_author,
     can_convert_topic,
@@ -19,41 +28,42 @@ from app.permissions.rules import (
     can_edit_board_item,
     can_edit_event,
     can_edit_posting,
+    can_choose_staff_municipality,
     can_follow,
+    can_forward_to,
     can_forward_thread,
     can_grant_manager,
     can_hand_over,
+    can_list_officers,
     can_manage_account,
     can_manage_domains,
     can_manage_follow,
     can_manage_mail,
     can_mark_answer,
-    can_moderate_board,
     can_read_answer,
     can_read_notice,
     can_read_thread,
     can_record_outcome,
     can_report_board_item,
     can_suspend_account,
+    can_transfer,
     can_use_board,
     can_view_event,
     can_view_posting,
     can_view_staff_accounts,
     can_view_topic,
     handles_thread,
-    has_account,
-    is_admin,
-    is_central_desk,
-    is_official,
-    managed_municipality_id,
     municipality_has_manager,
 )
 from app.permissions.scopes import (
     account_managers,
     blocked_senders,
+    forward_targets,
     inbox_notices,
     inbox_threads,
+    left_to_desk,
     manageable_accounts,
+    officers_for_handover,
     officers_with_account,
     own_digests,
     own_follows,
@@ -96,5 +106,7 @@ __all__ = [
     "account_managers", "blocked_senders", "inbox_threads", "manageable_accounts",
     "officers_with_account", "own_digests", "own_follows", "pending_signups", "visible_events", "visible_postings",
     "public_board_topics", "visible_topics",
-    "can_read_notice", "inbox_notices", "can_declare_disaster", "can_record_outcome",
+    "can_read_notice", "inbox_notices",
+    "can_choose_staff_municipality", "can_forward_to", "can_list_officers", "can_transfer",
+    "forward_targets", "left_to_desk", "officers_for_handover", "can_declare_disaster", "can_record_outcome",
 ]

@@ -1,39 +1,27 @@
 """Rules on one object: plain functions of (user, object) that answer True or False.
 
-`user` may be Flask-Login's anonymous user or None (residents, the CLI's "nobody").
+`user` may be Flask-Login's anonymous user or None (residents, the CLI's "nobody"). Who the
+user is comes from roles.py; what they may list from scopes.py (a rule that needs a query asks
+a scope, so the two can never disagree).
 """
 
-
-def _is_official(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_official(user) -> bool:
-    """Logged-in officers, liaison-desk members and admins may see officials-only content."""
-    return _is_official(user)
-
-
-def is_admin(user) -> bool:
-    return _is_official(user) and user.role == "admin"
+from app.extensions import db
+from app.models import Officer
+from app.permissions import scopes
+from app.permissions.roles import (
+    _is_official,
+    acting_municipality_id,
+    can_moderate_board,
+    has_account,
+    is_admin,
+    is_central_desk,
+    managed_municipality_id,
+)
 
 
 def can_manage_mail(user) -> bool:
     """Resend or drop mail the outbox gave up on (it may hold private reply links)."""
     return is_admin(user)
-
-
-def acting_municipality_id(user) -> int | None:
-    """The municipality whose postings the user manages: an officer's own, or a ward desk's ward."""
-    if not _is_official(user):
-        return None
-    if user.role == "officer":
-        officer = user.officer
-        if officer is not None and not officer.active:
-            return None  # transferred (人事異動): the handover took the old municipality's work away
-        return user.municipality_id
-    if user.role == "liaison" and user.desk is not None:
-        return user.desk.municipality_id  # None for the central desk: it manages no postings
-    return None
 
 
 def can_view_posting(user, posting) -> bool:
@@ -74,6 +62,11 @@ def can_suspend_account(user, account) -> bool:
     return is_admin(user) and account is not None and account.id != user.id
 
 
+def can_list_officers(user) -> bool:
+    """The officers page (handovers): desks and admins; which officers: scopes.officers_for_handover."""
+    return is_admin(user) or (_is_official(user) and user.role == "liaison" and user.desk is not None)
+
+
 def can_read_thread(user, thread) -> bool:
     """The recipient officer, members of the desk handling it, and admins."""
     if is_admin(user):
@@ -100,9 +93,12 @@ def can_forward_thread(user, thread) -> bool:
     return _is_official(user) and user.role == "liaison" and can_read_thread(user, thread)
 
 
-def has_account(officer) -> bool:
-    """The officer can log in (so the thread waits for them, not for a desk)."""
-    return officer is not None and officer.user is not None and officer.user.is_active
+def can_forward_to(user, thread, officer) -> bool:
+    """Forward this thread to this officer: one of scopes.forward_targets."""
+    if officer is None or not can_forward_thread(user, thread):
+        return False
+    targets = scopes.forward_targets(user, thread).where(Officer.id == officer.id)
+    return db.session.scalar(targets.with_only_columns(Officer.id)) is not None
 
 
 def handles_thread(user, thread) -> bool:
@@ -130,11 +126,6 @@ def can_edit_event(user, event) -> bool:
 
 def can_use_board(user) -> bool:
     return _is_official(user)
-
-
-def can_moderate_board(user) -> bool:
-    """Liaison desks and admins hide answers, close topics and handle reports."""
-    return _is_official(user) and user.role in ("liaison", "admin")
 
 
 def _is_author(user, item) -> bool:
@@ -192,37 +183,10 @@ def can_convert_topic(user, topic) -> bool:
 # --- accounts: sign-up approval, suspension, official domains ----------------------------
 
 
-def account_municipality_id(user) -> int | None:
-    """The municipality whose staff an account counts as: an officer's own, a ward desk's ward
-    (the central desk, admins and anonymous users have none). Whether or not it may log in."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if user.role == "officer":
-        return user.municipality_id
-    if user.role == "liaison" and user.desk is not None:
-        return user.desk.municipality_id
-    return None
-
-
-def managed_municipality_id(user) -> int | None:
-    """The municipality whose accounts the user manages (an account manager), else None."""
-    if _is_official(user) and getattr(user, "manages_accounts", False):
-        return account_municipality_id(user)
-    return None
-
-
-def is_central_desk(user) -> bool:
-    return (_is_official(user) and user.role == "liaison" and user.desk is not None
-            and user.desk.is_central)
-
-
 def municipality_has_manager(municipality_id: int | None) -> bool:
-    from app.extensions import db
-    from app.permissions.scopes import account_managers
-
     if municipality_id is None:
         return False
-    return db.session.scalar(account_managers(municipality_id).limit(1)) is not None
+    return db.session.scalar(scopes.account_managers(municipality_id).limit(1)) is not None
 
 
 def can_manage_account(user, account) -> bool:
@@ -262,6 +226,17 @@ def can_read_notice(user, notice) -> bool:
         return True
     officer = getattr(user, "officer", None)
     return _is_official(user) and officer is not None and notice.officer_id == officer.id
+
+
+def can_transfer(user) -> bool:
+    """Moving one's account to another municipality (人事異動) is for officer accounts."""
+    return _is_official(user) and user.role == "officer"
+
+
+def can_choose_staff_municipality(user) -> bool:
+    """Admins and the central desk pick the municipality on the staff pages; an account
+    manager sees their own."""
+    return is_admin(user) or is_central_desk(user)
 
 
 def can_follow(user) -> bool:

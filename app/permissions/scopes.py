@@ -2,7 +2,7 @@
 feeds, counts, the API and search re-checks all build on, so a list can never show what the
 object rules in rules.py would refuse."""
 
-from sqlalchemy import Select, and_, false, or_, select, union
+from sqlalchemy import Select, and_, false, or_, select, true, union
 
 from app.models import (
     Block,
@@ -11,13 +11,14 @@ from app.models import (
     Digest,
     Event,
     Follow,
+    Municipality,
     Notice,
     Officer,
     Posting,
     Thread,
     User,
 )
-from app.permissions.rules import (
+from app.permissions.roles import (
     acting_municipality_id,
     can_moderate_board,
     is_admin,
@@ -61,6 +62,40 @@ def inbox_threads(user):
     if is_official(user) and user.role == "liaison" and user.desk_id is not None:
         return Thread.desk_id == user.desk_id
     return false()
+
+
+def left_to_desk(user):
+    """WHERE clause narrowing the user's inbox to the threads they must answer themselves
+    (rules.handles_thread): for a desk, not those waiting for an officer who can log in;
+    everyone else answers every thread of their inbox."""
+    if is_official(user) and user.role == "liaison":
+        return Thread.officer_id.is_(None) | Thread.officer_id.not_in(officers_with_account())
+    return true()
+
+
+def officers_for_handover(user) -> Select:
+    """Officers whose transfer the user may record (rules.can_hand_over): a ward desk its own
+    ward's, the central desk and admins everyone's, nobody else any."""
+    stmt = select(Officer)
+    if is_admin(user) or is_central_desk(user):
+        return stmt
+    if is_official(user) and user.role == "liaison" and user.desk is not None:
+        return stmt.where(Officer.municipality_id == user.desk.municipality_id)
+    return stmt.where(false())
+
+
+def forward_targets(user, thread) -> Select:
+    """Officers in post that the user may forward the thread to (once rules.can_forward_thread
+    allows forwarding it at all): a ward desk its own ward's; the central desk and admins
+    those of the thread's municipality, or of the special wards for a thread to no one town."""
+    stmt = (select(Officer).join(Municipality, Officer.municipality_id == Municipality.id)
+            .where(Officer.active.is_(True)))
+    desk = getattr(user, "desk", None)
+    if desk is not None and not desk.is_central:
+        return stmt.where(Officer.municipality_id == desk.municipality_id)
+    if thread.municipality_id is not None:
+        return stmt.where(Officer.municipality_id == thread.municipality_id)
+    return stmt.where(Municipality.kind == "special_ward")
 
 
 def inbox_notices(user):
