@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import request
 from flask_babel import get_locale
 
+from app import permissions
 from app.i18n import translated
 from app.markdown import render_markdown
 from app.models.geo import REGIONS
@@ -49,6 +50,8 @@ def register(app) -> None:
     app.add_template_filter(format_datetime, "datetime_ja")
     app.add_template_filter(isoformat, "isoformat")  # machine-readable, with its offset
     app.add_template_filter(translated, "translated")
+    # Templates ask the rule book too (`permissions.is_admin(current_user)`), never the roles.
+    app.jinja_env.globals["permissions"] = permissions
 
     @app.context_processor
     def common_values():

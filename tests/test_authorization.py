@@ -23,6 +23,8 @@ MATRIX = {
     "admin_domains":    [LOGIN, 403, 403, 403, 403, 403, 200],
     "staff_accounts":   [LOGIN, 403, 403, 403, 403, 200, 200],  # + account managers: tests/accounts
     "signup":           [200, 302, 302, 302, 302, 302, 302],
+    "account_transfer": [LOGIN, 200, 200, 403, 403, 403, 403],
+    "contact_officers": [LOGIN, 403, 403, 200, 200, 200, 200],
     # The board: the topic is officer_own's, the answer officer_other's.
     "board_index":        [404, 200, 200, 200, 200, 200, 200],
     "board_category":     [404, 200, 200, 200, 200, 200, 200],
@@ -96,6 +98,10 @@ def _request(client, route, objects):
         return client.get("/staff/")
     if route == "signup":
         return client.get("/accounts/signup")
+    if route == "account_transfer":
+        return client.get("/accounts/transfer")
+    if route == "contact_officers":
+        return client.get("/contact/officers")
     topic, answer = p["topic"].id, p["answer"].id
     gets = {
         "board_index": "/board/", "board_category": "/board/c/B-11", "board_search": "/board/search?q=空き家",
@@ -125,3 +131,19 @@ def test_route_matrix(client, world, role):
     got = {route: _request(client, route, objects).status_code for route in MATRIX}
     want = {route: codes[ROLES.index(role)] for route, codes in MATRIX.items()}
     assert got == want
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES[1:]])
+def test_the_officers_list_is_whom_the_user_may_hand_over(world, role):
+    """scopes.officers_for_handover lists exactly the officers rules.can_hand_over allows."""
+    from sqlalchemy import select
+
+    from app import permissions
+    from app.extensions import db
+    from app.models import Officer
+
+    accounts, _ = world
+    user = accounts.get(role)
+    listed = set(db.session.scalars(permissions.officers_for_handover(user).with_only_columns(Officer.id)))
+    allowed = {o.id for o in db.session.scalars(select(Officer)) if permissions.can_hand_over(user, o)}
+    assert listed == allowed

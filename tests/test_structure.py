@@ -1,6 +1,7 @@
 """The house's structure: imports point one way, and the search contract is search_index's."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,3 +117,17 @@ def test_the_search_page_labels_every_facet_of_the_engine():
     from search_index import FACET_NAMES
 
     assert list(FACET_LABELS) == list(FACET_NAMES)
+
+
+ROLE_LOOKS = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\.is_central\b|\.is_admin\b|\.manages_accounts\s*(==|and|or|\))")
+
+
+def test_views_and_templates_ask_the_rule_book():
+    """Who may do what is decided in app/permissions only: views and templates ask it
+    (`permissions.can_…(current_user, …)`) and never look at a user's role or desk themselves."""
+    found = []
+    for path in [*(ROOT / "app").rglob("*views.py"), *(ROOT / "app").rglob("*.html")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ROLE_LOOKS.search(line.replace("permissions.is_admin", "")):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []

@@ -62,7 +62,7 @@ def confirm_email(token: str):
 @limit_mail_by_client
 @limit_mail_by_address
 def transfer():
-    permissions.require(current_user.role == "officer",
+    permissions.require(permissions.can_transfer(current_user),
                         _("異動の手続きは自治体職員のアカウントだけが行えます。"))
     form = TransferForm()
     if form.validate_on_submit():

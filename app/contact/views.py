@@ -167,21 +167,13 @@ def inbox():
 def _inbox_title() -> str:
     if permissions.is_admin(current_user):
         return _("すべてのお問い合わせ")
-    if current_user.role == "liaison" and current_user.desk is not None:
+    if getattr(current_user, "desk", None) is not None:
         return _("%(desk)s 受信箱", desk=current_user.desk.name)
     return _("受信箱")
 
 
 def _forward_choices(thread: Thread) -> list[tuple[int, str]]:
-    stmt = select(Officer).join(Municipality, Officer.municipality_id == Municipality.id).where(
-        Officer.active.is_(True))
-    desk = getattr(current_user, "desk", None)
-    if desk is not None and not desk.is_central:
-        stmt = stmt.where(Officer.municipality_id == desk.municipality_id)
-    elif thread.municipality_id is not None:
-        stmt = stmt.where(Officer.municipality_id == thread.municipality_id)
-    else:
-        stmt = stmt.where(Municipality.kind == "special_ward")
+    stmt = permissions.forward_targets(current_user, thread)
     officers = db.session.scalars(stmt.order_by(Municipality.code, Officer.name).limit(500))
     return [(0, _("選んでください"))] + [(o.id, f"{o.municipality.name} {o.public_label}") for o in officers]
 
@@ -333,22 +325,18 @@ def settings():
 @bp.route("/officers")
 @login_required
 def officers():
-    desk = current_user.desk
-    if not permissions.is_admin(current_user) and not (
-        current_user.role == "liaison" and desk is not None
-    ):
-        abort(403)
+    permissions.require(permissions.can_list_officers(current_user))
     code = request.args.get("code", "")
-    stmt = select(Officer).join(Municipality, Officer.municipality_id == Municipality.id)
-    if desk is not None and not desk.is_central and not permissions.is_admin(current_user):
-        stmt = stmt.where(Officer.municipality_id == desk.municipality_id)
-    elif code:
+    may_choose = permissions.can_choose_municipality(current_user)
+    stmt = permissions.officers_for_handover(current_user).join(
+        Municipality, Officer.municipality_id == Municipality.id)
+    if may_choose and code:
         stmt = stmt.where(Municipality.code == code)
-    else:
+    elif may_choose:
         stmt = stmt.where(Municipality.kind == "special_ward")
     page = db.paginate(stmt.order_by(Municipality.code, Officer.active.desc(), Officer.name),
                        page=page_arg(), per_page=50, error_out=False)
-    return render_template("contact/officers.html", page=page, code=code)
+    return render_template("contact/officers.html", page=page, code=code, may_choose=may_choose)
 
 
 @bp.route("/officers/<int:officer_id>/handover", methods=["GET", "POST"])

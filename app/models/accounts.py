@@ -71,14 +71,6 @@ class User(UserMixin, db.Model):
         return self.approval == "pending"
 
     @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_liaison(self) -> bool:
-        return self.role == "liaison"
-
-    @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 

@@ -18,6 +18,11 @@ def is_admin(user) -> bool:
     return _is_official(user) and user.role == "admin"
 
 
+def is_officer(user) -> bool:
+    """A municipality's officer (not a liaison desk, not an admin)."""
+    return _is_official(user) and user.role == "officer"
+
+
 def acting_municipality_id(user) -> int | None:
     """The municipality whose postings the user manages: an officer's own, or a ward desk's ward."""
     if not _is_official(user):

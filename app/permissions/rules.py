@@ -10,11 +10,13 @@ from app.models import Officer
 from app.permissions import scopes
 from app.permissions.roles import (
     _is_official,
+    account_municipality_id,
     acting_municipality_id,
     can_moderate_board,
     has_account,
     is_admin,
     is_central_desk,
+    is_officer,
     managed_municipality_id,
 )
 
@@ -230,13 +232,20 @@ def can_read_notice(user, notice) -> bool:
 
 def can_transfer(user) -> bool:
     """Moving one's account to another municipality (人事異動) is for officer accounts."""
-    return _is_official(user) and user.role == "officer"
+    return is_officer(user)
 
 
-def can_choose_staff_municipality(user) -> bool:
-    """Admins and the central desk pick the municipality on the staff pages; an account
-    manager sees their own."""
+def can_choose_municipality(user) -> bool:
+    """Admins and the central desk work for every municipality: they pick one on the staff
+    and officers pages; an account manager or a ward desk sees their own."""
     return is_admin(user) or is_central_desk(user)
+
+
+def can_be_account_manager(account) -> bool:
+    """Only an approved account that counts as some municipality's staff (an officer, a ward
+    desk member) can be made its account manager (see can_grant_manager for who makes it)."""
+    return account is not None and (account_municipality_id(account) is not None
+                                    and account.approval == "approved")
 
 
 def can_follow(user) -> bool:

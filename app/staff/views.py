@@ -34,7 +34,7 @@ def require_staff_role():
 def _chosen_municipality() -> Municipality | None:
     """An account manager's own municipality; admins and the central desk choose one (?code=)."""
     own = permissions.managed_municipality_id(current_user)
-    if own is not None and not permissions.is_admin(current_user):
+    if own is not None and not permissions.can_choose_municipality(current_user):
         return db.session.get(Municipality, own)
     text = (request.args.get("code") or "").strip()
     if not text:
@@ -76,7 +76,7 @@ def _overview_page(municipality: Municipality | None, refuse_form: RefuseForm | 
         departures=departures, domain_rows=domain_rows, managers=managers,
         decision_form=DecisionForm(formdata=None), refuse_form=RefuseForm(formdata=None),
         failed_refusal=refuse_form, refusing=refusing, status_form=UserStatusForm(formdata=None),
-        may_choose=permissions.is_admin(current_user) or permissions.is_central_desk(current_user),
+        may_choose=permissions.can_choose_municipality(current_user),
         label=municipality_label,
     ), status
 

@@ -132,3 +132,16 @@ def test_forward_target_must_be_offered(client, world, users):
     assert response.status_code == 400
     db.session.refresh(thread)
     assert thread.officer_id == accounts["officer_own"].officer.id
+
+
+def test_the_forward_service_refuses_an_officer_outside_the_desks_targets(world, users):
+    """The rule holds without the form too (the CLI, a future API): rules.can_forward_to."""
+    from app import permissions
+
+    accounts, thread, _ = world
+    stranger = users.officer("131016")
+    with pytest.raises(permissions.Forbidden):
+        actions.forward(thread, accounts["liaison_own"], stranger.officer, "")
+    db.session.rollback()
+    db.session.refresh(thread)
+    assert thread.officer_id == accounts["officer_own"].officer.id

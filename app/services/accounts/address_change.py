@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import permissions
 from app.extensions import db
 from app.models import Municipality, Officer, User
 from app.models.base import utcnow
@@ -73,7 +74,7 @@ def confirm_email_change(token: str) -> User:
 def request_transfer(user: User, password: str, municipality: Municipality | None,
                      new_email: str) -> str:
     """Mail a confirmation link to the officer's address at the new municipality."""
-    if user.role != "officer":
+    if not permissions.can_transfer(user):
         raise AccountError(_("異動の手続きは自治体職員のアカウントだけが行えます。"))
     _check_password(user, password)
     if municipality is None:

@@ -184,7 +184,7 @@ def set_manager(user: User, manages: bool, actor) -> None:
     if actor is not None:
         permissions.require(permissions.can_grant_manager(actor, user),
                             _("アカウント管理者を指定する権限がありません。"))
-    if manages and (permissions.account_municipality_id(user) is None or user.approval != "approved"):
+    if manages and not permissions.can_be_account_manager(user):
         raise AccountError(_("アカウント管理者にできるのは、自治体職員か区の窓口担当のアカウントです。"))
     user.manages_accounts = manages
     audit(actor, "user.grant_manager" if manages else "user.revoke_manager", user,

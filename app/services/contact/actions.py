@@ -92,7 +92,7 @@ def set_status(thread: Thread, user, status: str) -> None:
 
 def forward(thread: Thread, user, officer: Officer, note: str) -> Thread:
     """A desk hands a thread to a named officer with a note; the history stays in the thread."""
-    _require(permissions.can_forward_thread(user, thread))
+    _require(permissions.can_forward_to(user, thread, officer))
     target = reachable_officer(officer)
     if target is None:
         raise ContactError("転送先の担当者は異動済みで、後任が登録されていません。")

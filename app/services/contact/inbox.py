@@ -27,10 +27,8 @@ def unread_count(user) -> int:
     if not permissions.is_official(user):
         return 0
     stmt = inbox_query(user, "new").with_only_columns(func.count(Thread.id)).order_by(None)
-    if user.role == "liaison":
-        # A desk's unread ones are those it must answer itself, not those waiting for an officer.
-        with_account = permissions.officers_with_account()
-        stmt = stmt.where(Thread.officer_id.is_(None) | Thread.officer_id.not_in(with_account))
+    # A desk's unread ones are those it must answer itself, not those waiting for an officer.
+    stmt = stmt.where(permissions.left_to_desk(user))
     threads = db.session.scalar(stmt) or 0
     if getattr(user, "officer", None) is None:
         return threads
