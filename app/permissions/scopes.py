@@ -112,8 +112,10 @@ def blocked_senders(user) -> Select:
 
 
 def officers_with_account() -> Select:
-    """Ids of officers who can log in: threads for them wait for them, not for a desk."""
-    return select(Officer.id).join(User, Officer.user_id == User.id).where(User.active.is_(True))
+    """Ids of officers who can log in (roles.has_account): threads for them wait for them,
+    not for a desk."""
+    return select(Officer.id).join(User, Officer.user_id == User.id).where(
+        User.active.is_(True), User.approval == "approved")
 
 
 def visible_topics(user) -> Select:
@@ -133,8 +135,6 @@ def public_board_topics(user):
     if not is_official(user):
         return false()
     return BoardTopic.hidden_at.is_(None)
-    return select(Officer.id).join(User, Officer.user_id == User.id).where(
-        User.active.is_(True), User.approval == "approved")
 
 
 # --- accounts ------------------------------------------------------------------------------
