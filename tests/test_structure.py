@@ -131,3 +131,14 @@ def test_views_and_templates_ask_the_rule_book():
             if ROLE_LOOKS.search(line.replace("permissions.is_admin", "")):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_services_and_permissions_never_import_a_blueprint():
+    """Imports point down (docs/architecture.md): what a service needs from a feature's
+    package belongs in a service, in app/models or in a small shared module."""
+    blueprints = {f"app.{p.parent.name}" for p in (ROOT / "app").glob("*/views.py")}
+    graph = _import_graph(everywhere=True)
+    lower = ("app.services", "app.permissions", "app.models")
+    upward = {name: sorted(m for m in edges if ".".join(m.split(".")[:2]) in blueprints)
+              for name, edges in graph.items() if name.startswith(lower)}
+    assert {name: found for name, found in upward.items() if found} == {}

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import url_for
 
 from app.models import Posting
-from app.services.postings.editing import DETAIL_FIELDS
+from app.models.kinds import DETAIL_FIELDS
 from app.services.search.query import FacetValue, Item
 from app.timestamps import isoformat
 

@@ -22,34 +22,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.i18n import N_
 from app.models.base import utcnow
+from app.models.kinds import (  # noqa: F401  (the kinds' registry; these names are imported from here)
+    CASE_STUDY,
+    DIRECTIONS,
+    DISASTER_OFFER,
+    KIND_SLUGS,
+    KINDS,
+    MAX_CAPACITY_PEOPLE,
+    OFFER_TYPES,
+    PARTNER_TYPES,
+    PARTNERSHIP_REQUEST,
+    REQUEST_STATUSES,
+    STAFF_EXCHANGE,
+)
 
-KINDS = {
-    "case_study": N_("連携・交流事例"),
-    "partnership_request": N_("連携の募集"),
-    "disaster_offer": N_("災害時相互協力"),
-    "staff_exchange": N_("人事交流・職員派遣"),
-}
-# URL slugs for the list pages of each kind.
-KIND_SLUGS = {
-    "case_study": "cases",
-    "partnership_request": "requests",
-    "disaster_offer": "disaster",
-    "staff_exchange": "staff",
-}
 STATUSES = {"draft": N_("下書き"), "published": N_("公開中"), "archived": N_("アーカイブ")}
 VISIBILITIES = {"public": N_("一般公開"), "officials": N_("自治体職員のみ")}
-REQUEST_STATUSES = {"open": N_("募集中"), "matched": N_("成立"), "closed": N_("終了")}
-PARTNER_TYPES = {"special_ward": N_("特別区"), "municipality": N_("市町村"), "any": N_("どちらでも")}
-OFFER_TYPES = {
-    "supplies": N_("物資の提供"),
-    "staff": N_("職員の派遣"),
-    "funds": N_("資金の支援"),
-    "evacuees": N_("避難者の受け入れ"),
-    "evacuation_site": N_("疎開先の提供"),
-}
-DIRECTIONS = {"dispatch": N_("派遣したい"), "accept": N_("受け入れたい")}
-# The largest number of people one offer may state it can take in (a whole city's hotels).
-MAX_CAPACITY_PEOPLE = 100_000
 
 posting_categories = Table(
     "posting_categories",
@@ -158,7 +146,7 @@ class CaseStudy(Posting):
     """連携・交流事例: what two or more governments did together, and what came of it."""
 
     __tablename__ = "case_studies"
-    __mapper_args__ = {"polymorphic_identity": "case_study"}
+    __mapper_args__ = {"polymorphic_identity": CASE_STUDY.key}
 
     id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
     period_start: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM
@@ -176,7 +164,7 @@ class PartnershipRequest(Posting):
     """連携の募集: a municipality looking for partners."""
 
     __tablename__ = "partnership_requests"
-    __mapper_args__ = {"polymorphic_identity": "partnership_request"}
+    __mapper_args__ = {"polymorphic_identity": PARTNERSHIP_REQUEST.key}
 
     id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
     sought: Mapped[str] = mapped_column(Text, default="")
@@ -198,7 +186,7 @@ class DisasterOffer(Posting):
     """災害時相互協力: supplies, staff, funds, accepting evacuees, evacuation sites (疎開先)."""
 
     __tablename__ = "disaster_offers"
-    __mapper_args__ = {"polymorphic_identity": "disaster_offer"}
+    __mapper_args__ = {"polymorphic_identity": DISASTER_OFFER.key}
 
     id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
     offer_types: Mapped[list] = mapped_column(JSON, default=list)
@@ -222,7 +210,7 @@ class StaffExchange(Posting):
     """人事交流・職員派遣: sending or accepting staff for a period."""
 
     __tablename__ = "staff_exchanges"
-    __mapper_args__ = {"polymorphic_identity": "staff_exchange"}
+    __mapper_args__ = {"polymorphic_identity": STAFF_EXCHANGE.key}
 
     id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
     direction: Mapped[str] = mapped_column(String(20), default="dispatch")
@@ -237,8 +225,6 @@ class StaffExchange(Posting):
 
 
 POSTING_CLASSES: dict[str, type[Posting]] = {
-    "case_study": CaseStudy,
-    "partnership_request": PartnershipRequest,
-    "disaster_offer": DisasterOffer,
-    "staff_exchange": StaffExchange,
+    cls.__mapper_args__["polymorphic_identity"]: cls
+    for cls in (CaseStudy, PartnershipRequest, DisasterOffer, StaffExchange)
 }

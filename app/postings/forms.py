@@ -15,15 +15,17 @@ from app.fields import DayField, NumberField
 from app.i18n import translated
 from app.models import REGIONS, Category, Municipality
 from app.models.geo import NATIONWIDE
-from app.models.postings import (
+from app.models.kinds import (
+    CASE_STUDY,
     DIRECTIONS,
-    MAX_CAPACITY_PEOPLE,
+    DISASTER_OFFER,
     OFFER_TYPES,
     PARTNER_TYPES,
+    PARTNERSHIP_REQUEST,
     REQUEST_STATUSES,
-    STATUSES,
-    VISIBILITIES,
+    STAFF_EXCHANGE,
 )
+from app.models.postings import STATUSES, VISIBILITIES
 from app.services.postings import dates
 from app.validators import Between, MaxLength, number_required, required
 
@@ -194,7 +196,7 @@ def _coverage_choices():
 
 
 class CaseStudyForm(PostingForm):
-    kind = "case_study"
+    kind = CASE_STUDY.key
     intro = _l("実際に行った交流の記録です。いつから、何をして、どうなったかを書くと、ほかの自治体の参考になります。")
     period_start = StringField(_l("開始年月"), validators=[Optional(), _month_format(_l("開始年月"))],
                                description=_l("例: 2024-04"))
@@ -217,7 +219,7 @@ class CaseStudyForm(PostingForm):
 
 
 class PartnershipRequestForm(PostingForm):
-    kind = "partnership_request"
+    kind = PARTNERSHIP_REQUEST.key
     intro = _l("連携の相手を探す募集です。求めていることと、希望する相手・地域を書いてください。締切は投稿の作成日から10年先までの日付です。")
     sought = TextAreaField(_l("求めていること"), validators=[
         required(_l("求めていること")), MaxLength(_l("求めていること"), 10000)],
@@ -245,12 +247,12 @@ class PartnershipRequestForm(PostingForm):
 
 
 class DisasterOfferForm(PostingForm):
-    kind = "disaster_offer"
+    kind = DISASTER_OFFER.key
     intro = _l("災害のときに提供できる協力です。協力の種類、規模、対象地域、条件を書いてください。")
     offer_types = CheckboxListField(_l("協力の種類"), validators=[required(_l("協力の種類"), choose=True)])
     capacity = TextAreaField(_l("規模（人数・数量など）"), validators=[Optional(), MaxLength(_l("規模"), 2000)])
     capacity_people = NumberField(_l("受け入れられる人数（避難者・疎開の場合、任意）"), short=_l("受け入れられる人数"), validators=[
-        Optional(), Between(_l("受け入れられる人数"), 1, MAX_CAPACITY_PEOPLE, _l("人"))],
+        Optional(), Between(_l("受け入れられる人数"), *DISASTER_OFFER.detail("capacity_people").bounds, _l("人"))],
                                   description=_l("数字があると、受け入れ先を探す自治体が人数で比べられます。"))
     regions_covered = CheckboxListField(_l("対象地域"), validators=[Optional()],
                                         description=_l("「全国」を選ぶか何も選ばなければ、地域を限りません。"))
@@ -275,15 +277,15 @@ class DisasterOfferForm(PostingForm):
 
 
 class StaffExchangeForm(PostingForm):
-    kind = "staff_exchange"
+    kind = STAFF_EXCHANGE.key
     intro = _l("職員を派遣したい、または受け入れたいという募集です。業務分野、人数、期間を書いてください。")
     direction = SelectField(_l("派遣・受入"), default="dispatch")
     work_field = StringField(_l("業務分野"), validators=[required(_l("業務分野")), MaxLength(_l("業務分野"), 200)],
                              description=_l("例: 観光振興、税務、土木"))
     headcount = NumberField(_l("人数"), default=1, validators=[
-        number_required(_l("人数")), Between(_l("人数"), 1, 100, _l("人"))])
+        number_required(_l("人数")), Between(_l("人数"), *STAFF_EXCHANGE.detail("headcount").bounds, _l("人"))])
     duration_months = NumberField(_l("期間（か月）"), short=_l("期間"), default=12, validators=[
-        number_required(_l("期間")), Between(_l("期間"), 1, 120, _l("か月"))])
+        number_required(_l("期間")), Between(_l("期間"), *STAFF_EXCHANGE.detail("duration_months").bounds, _l("か月"))])
     start_date = DayField(_l("開始日"), validators=[Optional()], description=_l("例: 2027-04-01（空欄なら調整による）"))
 
     def __init__(self, *args, **kwargs):
@@ -300,9 +302,5 @@ class StaffExchangeForm(PostingForm):
         }
 
 
-FORMS = {
-    "case_study": CaseStudyForm,
-    "partnership_request": PartnershipRequestForm,
-    "disaster_offer": DisasterOfferForm,
-    "staff_exchange": StaffExchangeForm,
-}
+# The bounds of whole numbers come from the registry (app/models/kinds.py): the importer checks the same.
+FORMS = {form.kind: form for form in (CaseStudyForm, PartnershipRequestForm, DisasterOfferForm, StaffExchangeForm)}

@@ -6,17 +6,11 @@ from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.i18n import translated
-from app.models.postings import KINDS
+from app.models.kinds import kind_name
 from app.public.themes import story_art, theme_icon, theme_label
 from app.services.events import calendar
 from app.services.public import stories
 from app.timestamps import to_jst
-
-
-def kind_name(kind: str) -> str:
-    """The interface name of a posting kind (the data keeps its Japanese label)."""
-    return translated(KINDS.get(kind, kind))
 
 
 def locale() -> str:

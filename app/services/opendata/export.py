@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Posting
+from app.models.kinds import DETAIL_FIELDS
 from app.permissions import visible_postings
-from app.services.postings.editing import DETAIL_FIELDS
 from app.services.postings.importer import LIST_SEPARATOR, own_external_id
 from app.timestamps import to_jst
 

@@ -8,7 +8,7 @@ the rest once.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -19,29 +19,11 @@ from app.extensions import db
 from app.models import Category, Municipality, Officer, Posting, Tag
 from app.models.base import utcnow
 from app.models.geo import normalize_coverage
+from app.models.kinds import DETAIL_FIELDS
 from app.models.postings import POSTING_CLASSES, PartnershipRequest
 from app.services.matching import notices
 from app.services.postings import dates
 from app.services.search import indexing
-
-# Each kind's own fields and their Python types (the single list the importer and forms follow).
-DETAIL_FIELDS: dict[str, dict[str, type]] = {
-    "case_study": {
-        "period_start": str, "period_end": str, "activities": str, "outcomes": str, "challenges": str,
-    },
-    "partnership_request": {
-        "sought": str, "partner_type": str, "wished_regions": list, "deadline": date,
-        "request_status": str,
-    },
-    "disaster_offer": {
-        "offer_types": list, "capacity": str, "capacity_people": int, "regions_covered": list,
-        "conditions": str, "valid_until": date,
-    },
-    "staff_exchange": {
-        "direction": str, "work_field": str, "headcount": int, "duration_months": int,
-        "start_date": date,
-    },
-}
 
 
 @dataclass

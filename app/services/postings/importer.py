@@ -27,37 +27,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.cleantext import single_line, without_controls
 from app.extensions import db
-from app.models import REGIONS, Category, Municipality, Posting
-from app.models.geo import NATIONWIDE
-from app.models.postings import (
-    DIRECTIONS,
-    KINDS,
-    MAX_CAPACITY_PEOPLE,
-    OFFER_TYPES,
-    PARTNER_TYPES,
-    POSTING_CLASSES,
-    REQUEST_STATUSES,
-    STATUSES,
-    VISIBILITIES,
-)
+from app.models import Category, Municipality, Posting
+from app.models.kinds import KINDS, REGISTRY
+from app.models.postings import POSTING_CLASSES, STATUSES, VISIBILITIES
 from app.services.postings import editing
 from app.services.postings.dates import InvalidDates
-from app.services.postings.editing import DETAIL_FIELDS, ContactInput, PostingInput
+from app.services.postings.editing import ContactInput, PostingInput
 from app.timestamps import jst_midnight
 
 LIST_SEPARATOR = "|"
-CHOICES = {
-    "partner_type": PARTNER_TYPES,
-    "request_status": REQUEST_STATUSES,
-    "direction": DIRECTIONS,
-}
-LIST_CHOICES = {
-    "offer_types": OFFER_TYPES,
-    "wished_regions": REGIONS,
-    "regions_covered": [NATIONWIDE, *REGIONS],
-}
-# Whole-number details with their own bounds (others: 0 … 10,000).
-INT_RANGES = {"capacity_people": (1, MAX_CAPACITY_PEOPLE)}
+# The kinds' own fields (app/models/kinds.py: type, allowed values, bounds), and those that hold lists.
+DETAILS = {d.name: d for kind in REGISTRY.values() for d in kind.details}
+LIST_DETAILS = {name for name, d in DETAILS.items() if d.type is list}
 MAX_LENGTHS = {"title": 200, "summary": 2000, "body": 50000, "external_id": 100}
 
 
@@ -146,7 +127,7 @@ def _csv_record(header: list[str], row: list[str]) -> dict:
             if value:
                 record["details"][key] = (
                     [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
-                    if key in LIST_CHOICES
+                    if key in LIST_DETAILS
                     else value
                 )
         elif value:
@@ -155,7 +136,7 @@ def _csv_record(header: list[str], row: list[str]) -> dict:
 
 
 def _is_detail_key(key: str) -> bool:
-    return any(key in fields for fields in DETAIL_FIELDS.values())
+    return key in DETAILS
 
 
 ENCODING_NAMES = {"utf-8": "UTF-8", "cp932": "Shift_JIS（CP932）", "utf-16": "UTF-16"}
@@ -315,18 +296,19 @@ def _details(kind: str, raw) -> dict:
         raw = {}
     if not isinstance(raw, dict):
         raise InvalidLine("「details」はオブジェクトにしてください")
-    allowed = DETAIL_FIELDS[kind]
-    unknown = set(raw) - set(allowed)
+    details = REGISTRY[kind].details
+    unknown = set(raw) - {d.name for d in details}
     if unknown:
         raise InvalidLine(f"「details」に {KINDS[kind]} では使えない項目があります: {', '.join(sorted(unknown))}")
     clean: dict = {}
-    for key, kind_type in allowed.items():
+    for detail in details:
+        key = detail.name
         if key not in raw or raw[key] in (None, ""):
             continue
         value = raw[key]
-        if kind_type is date:
+        if detail.type is date:
             clean[key] = _date(value, key)
-        elif kind_type is int:
+        elif detail.type is int:
             if isinstance(value, bool) or not isinstance(value, int | str | float):
                 raise InvalidLine(f"「{key}」は整数にしてください")
             try:
@@ -335,16 +317,16 @@ def _details(kind: str, raw) -> dict:
                 raise InvalidLine(f"「{key}」は整数にしてください") from None
             if isinstance(value, float) and value != clean[key]:
                 raise InvalidLine(f"「{key}」は整数にしてください")
-            low, high = INT_RANGES.get(key, (0, 10000))
+            low, high = detail.bounds
             if not low <= clean[key] <= high:
                 raise InvalidLine(f"「{key}」の値 {value} は範囲外です（{low}〜{high}）")
-        elif kind_type is list:
+        elif detail.type is list:
             values = value if isinstance(value, list) else [value]
-            bad = [v for v in values if not isinstance(v, str) or v not in LIST_CHOICES[key]]
+            bad = [v for v in values if not isinstance(v, str) or v not in detail.choices]
             if bad:
                 raise InvalidLine(f"「{key}」に使えない値があります: {', '.join(map(str, bad))}")
             clean[key] = list(dict.fromkeys(values))
-        elif key in ("period_start", "period_end"):
+        elif detail.month:
             clean[key] = _month(value, key)
         else:
             if not isinstance(value, str):
@@ -352,8 +334,8 @@ def _details(kind: str, raw) -> dict:
             limit = _column_length(kind, key)
             if limit and len(value) > limit:
                 raise InvalidLine(f"「{key}」が長すぎます（{limit}文字まで）")
-            if key in CHOICES and value not in CHOICES[key]:
-                raise InvalidLine(f"「{key}」の値 {value!r} は使えません（{', '.join(CHOICES[key])}）")
+            if detail.choices and value not in detail.choices:
+                raise InvalidLine(f"「{key}」の値 {value!r} は使えません（{', '.join(detail.choices)}）")
             clean[key] = value
     return clean
 

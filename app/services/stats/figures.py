@@ -16,9 +16,9 @@ from app import permissions
 from app.extensions import db
 from app.i18n import translated
 from app.models import REGIONS, Category, Municipality, Posting, Thread
-from app.models.postings import KINDS, posting_categories
+from app.models.kinds import KINDS, kind_name
+from app.models.postings import posting_categories
 from app.permissions import visible_postings
-from app.public.helpers import kind_name
 from app.services.stats.outcomes import matches_made
 from app.timestamps import to_jst
 
