@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh SQLite database per test (copied from a template built once),
 a fresh search-index directory, the test client, and factories for users and postings."""
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,25 @@ def template_db(tmp_path_factory) -> Path:
         load_reference_data()
         db.engine.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_world(template_db, tmp_path_factory):
+    """The demo postings imported once per session into a database and index of their own
+    (folder/test.sqlite3, folder/search_index): tests copy it, never write to it."""
+    from app.services.data.demo import DEMO_DIR
+    from app.services.postings import importer
+
+    folder = tmp_path_factory.mktemp("demo-world")
+    app = app_on_template_copy(template_db, folder)
+    with app.app_context():
+        report = importer.import_file(DEMO_DIR / "postings.jsonl")
+        assert not report.errors and report.pending_index == 0
+        with closing(db.engine.raw_connection()) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.session.remove()
+        db.engine.dispose()
+    return folder
 
 
 @pytest.fixture

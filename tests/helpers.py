@@ -2,6 +2,7 @@
 
 import itertools
 import re
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -134,3 +135,9 @@ def app_on_template_copy(template_db: Path, folder: Path, **overrides):
         INSTANCE_TMP=str(folder),
         **overrides,
     )
+
+
+def app_on_demo_copy(demo_world: Path, folder: Path):
+    """An app on its own copy of the demo world's database and index."""
+    shutil.copytree(demo_world / "search_index", folder / "search_index")
+    return app_on_template_copy(demo_world / "test.sqlite3", folder)

@@ -6,21 +6,14 @@ import pytest
 
 from app.extensions import db
 from app.services.search import query
-from tests.helpers import app_on_template_copy
+from tests.helpers import app_on_demo_copy
 
 
 @pytest.fixture(scope="session")
-def demo_app(template_db, tmp_path_factory):
-    """An app whose database holds the demo postings, indexed. Do not write to it."""
-    from app.services.data.demo import DEMO_DIR
-    from app.services.postings import importer
-
-    app = app_on_template_copy(template_db, tmp_path_factory.mktemp("demo"))
-    with app.app_context():
-        report = importer.import_file(DEMO_DIR / "postings.jsonl")
-        assert not report.errors and report.pending_index == 0
-        db.session.remove()
-    return app
+def demo_app(demo_world, tmp_path_factory):
+    """An app whose database holds the demo postings, indexed (a copy of the session's
+    demo world, tests/conftest.py). Do not write to it."""
+    return app_on_demo_copy(demo_world, tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture
