@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh SQLite database per test (copied from a template built once),
+"""Shared fixtures: a fresh SQLite database per test (copied from a template migrated once),
 a fresh search-index directory, the test client, and factories for users and postings."""
 
 from contextlib import closing
@@ -15,14 +15,18 @@ from tests.helpers import PostingFactory, UserFactory, WebClient, app_on_templat
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
-    """Schema + reference data (1,959 municipalities, 21 categories, 24 desks), built once."""
+    """Schema + reference data (1,959 municipalities, 21 categories, 24 desks), built once.
+    The schema is the migrations' (`upgrade head`), so the suite runs on what production
+    runs on; tests/test_migrations.py checks that the models say the same."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
                      SEARCH_INDEX_DIR=str(path.parent / "index"))
     with app.app_context():
+        from flask_migrate import upgrade
+
         from app.services.data.reference import load_reference_data
 
-        db.create_all()
+        upgrade()
         load_reference_data()
         db.engine.dispose()
     return path
