@@ -1,4 +1,6 @@
-"""`flask …` commands. Each one is a thin wrapper around a service function."""
+"""`flask …` commands, all in this package: data, users, postings, search and domains here; the
+mail worker and its jobs (mail.py), the board index (board.py), matching (matching.py). Each
+one is a thin wrapper around a service function."""
 
 from pathlib import Path
 
@@ -237,12 +239,9 @@ def domains_list(code: str):
 def register(app) -> None:
     for group in (data_cli, users_cli, postings_cli, search_cli, domains_cli):
         app.cli.add_command(group)
-    from app.contact.cli import mail_cli  # the contact feature's `flask mail …` group
+    from app.cli.board import board_cli  # `flask board …`: the board's index
+    from app.cli.mail import mail_cli  # `flask mail …`: the outbox worker and the mail jobs
+    from app.cli.matching import matching_cli  # `flask matching …`: suggestions, disaster offers
 
-    app.cli.add_command(mail_cli)
-    from app.board.cli import board_cli  # the board's `flask board …` group
-
-    app.cli.add_command(board_cli)
-    from app.matching.cli import matching_cli  # suggestions and disaster offers
-
-    app.cli.add_command(matching_cli)
+    for group in (mail_cli, board_cli, matching_cli):
+        app.cli.add_command(group)
