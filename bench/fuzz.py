@@ -115,7 +115,7 @@ class Tally:
         with self.lock:
             self.requests[route] += 1
             self.statuses[status] += 1
-            if status >= 500 or status < 0:
+            if status >= 500 or status < 0:  # -1: connection error, -2: not sent
                 self.errors[route] += 1
                 self.examples.setdefault(route, f"{status} {example}")
 
@@ -134,7 +134,7 @@ def routes() -> list[tuple[str, str, list[str]]]:
     return out
 
 
-PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")  # <name>, <int:name>, <any(a, b):name>
 
 
 @dataclass
@@ -162,7 +162,9 @@ def fill_path(rule: str, values: Values) -> str:
     rng = values.rng
 
     def sub(match: re.Match) -> str:
-        converter, name = match.group(1), match.group(2)
+        converter, arguments, name = match.groups()
+        if converter == "any" and rng.random() < 0.8:
+            return rng.choice([a.strip(" '\"") for a in arguments.split(",")])
         if converter == "int":
             return rng.choice(["1", "2", "3", "5", "10", "0", "2147483648", "99999999999999999999"])
         if name == "code" and rng.random() < 0.5:
@@ -218,6 +220,8 @@ def one(client: Client, rule: str, methods: list[str], values: Values, tally: Ta
             tally.add(label, status, f"as {client.name}: GET {url}")
     except (OSError, urllib.error.URLError) as exc:  # refused, reset, timed out
         tally.add(label, -1, f"as {client.name}: {path} {exc}")
+    except Exception as exc:  # a request this script could not even send: its own defect, shown
+        tally.add(label, -2, f"as {client.name}: {path} not sent: {type(exc).__name__}: {exc}")
 
 
 def main() -> int:
@@ -231,15 +235,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--login", action="append", default=[], metavar="EMAIL",
-                        help="extra account to fuzz as (default: the demo admin and liaison)")
+                        help="extra account to fuzz as (always: the demo admin, liaison and account manager)")
     parser.add_argument("--password", default="kakehashi-demo")
     args = parser.parse_args()
 
-    from app.services.data.demo import DEMO_ADMIN, DEMO_LIAISON
+    from app.services.data.demo import DEMO_ADMIN, DEMO_LIAISON, DEMO_MANAGER
 
     clients = [Client(args.base, "anon", args.timeout)]
     clients[0].refresh_token()
-    for email in [DEMO_ADMIN, DEMO_LIAISON, *args.login]:
+    for email in [DEMO_ADMIN, DEMO_LIAISON, DEMO_MANAGER, *args.login]:
         client = Client(args.base, email.split("@")[0], args.timeout)
         if client.login(email, args.password):
             clients.append(client)
@@ -270,7 +274,8 @@ def main() -> int:
     print(f"{total} requests to {len(table)} routes in {elapsed:.0f} s as "
           f"{', '.join(c.name for c in clients)} ({args.threads} threads, seed {args.seed})")
     print("status counts: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())))
-    print(f"5xx or connection errors: {bad}")
+    print(f"5xx or connection errors: {bad}" + (f" (of which not sent: {tally.statuses[-2]})"
+                                                 if tally.statuses[-2] else ""))
     for label, n in sorted(tally.errors.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {n:4d} of {tally.requests[label]:<4d} {label}")
         print(f"       e.g. {tally.examples[label][:200]}")
