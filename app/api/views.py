@@ -1,6 +1,6 @@
 """Read-only JSON API (v1): search and posting details. Errors are JSON (app/errors.py)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import abort, jsonify, request, url_for
 from flask_login import current_user
@@ -92,7 +92,10 @@ def _updated_since() -> datetime | None:
         abort(400, description="updated_since は ISO 8601 の日付または日時で指定してください（例: 2025-04-01、2025-04-01T09:00:00+09:00）。")
     if value.tzinfo is None:
         value = value.replace(tzinfo=JST)  # the site's dates are Japan time
-    return value
+    try:
+        return value.astimezone(UTC)  # as stored; 0001-01-01 in Japan time is before year 1 in UTC
+    except OverflowError:
+        return None if value.year == 1 else datetime.max.replace(tzinfo=UTC)  # everything / nothing
 
 
 @bp.get("/postings/<int:posting_id>")
