@@ -15,6 +15,7 @@ and no connection errors; anything else is listed with one URL to reproduce it.
 from __future__ import annotations
 
 import argparse
+import html.parser
 import http.cookiejar
 import random
 import re
@@ -55,12 +56,58 @@ GOOD_QUERY = {
 QUERY_NAMES = list(GOOD_QUERY)
 GOOD_FIELD = {"email": "fuzz@example.jp", "password": "kakehashi-demo", "officer": "0",
               "successor": "0", "categories": "A-4", "status": "draft", "visibility": "public",
-              "notify_mode": "digest", "active": "1", "value": "1", "municipality": "131041"}
+              "notify_mode": "digest", "active": "1", "value": "1", "municipality": "131041",
+              "contact_name": "佐藤 涼", "contact_email": "fuzz@example.jp", "period_start": "2024-04",
+              "period_end": "", "website": "", "partners": "輪島市", "new": "fuzz-password-2027", "confirm": "fuzz-password-2027"}
 FORM_FALLBACK = ["body", "note", "value", "subject", "name", "email", "officer", "successor",
                  "title", "summary", "password", "active", "notify_mode"]
 SKIP_POST = {"/accounts/logout"}  # would end the fuzzing session itself
-INPUT_NAME = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"', re.I)
+# A valid value by input type, so that a form gets past the checks of its other fields.
+GOOD_BY_TYPE = {"date": "2027-01-15", "datetime-local": "2027-01-15T10:00", "month": "2027-01",
+                "email": "fuzz@example.jp", "number": "1", "url": "https://example.jp/", "tel": "03-0000-0000"}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class _Forms(html.parser.HTMLParser):
+    """The page's POST forms, each as {field name: a value it accepts} (prefilled values, the
+    first choice of a select, checked boxes, else a value that fits the input type)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({})
+        elif not self.forms or "name" not in a:
+            if tag == "option" and self._select and self.forms and not self.forms[-1].get(self._select):
+                self.forms[-1][self._select] = a.get("value", "")
+        elif tag == "input" and a.get("type") not in ("submit", "button", "image", "reset"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and a["name"] in self.forms[-1]:
+                return  # the first box of a group is enough
+            name = a["name"]
+            good = GOOD_FIELD[name] if name in GOOD_FIELD else GOOD_BY_TYPE.get(kind, "テスト")
+            self.forms[-1][name] = a.get("value") or good
+        elif tag == "textarea":
+            self.forms[-1][a["name"]] = GOOD_FIELD.get(a["name"], "テスト")
+        elif tag == "select":
+            self._select = a["name"]
+            self.forms[-1].setdefault(a["name"], "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def main_form(text: str) -> dict[str, str]:
+    """The form with the most fields among those with a CSRF token (the page's own form)."""
+    parser = _Forms()
+    parser.feed(text)
+    forms = [f for f in parser.forms if "csrf_token" in f]
+    return max(forms, key=len, default={})
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -184,16 +231,18 @@ def query_string(values: Values) -> str:
     return "&".join(f"{n}={values.fixed if n == target else _quote(GOOD_QUERY[n])}" for n in QUERY_NAMES)
 
 
-def form_body(names: list[str], token: str, values: Values) -> bytes:
+def form_body(good: dict[str, str], token: str, values: Values) -> bytes:
+    """`good` maps the form's fields to accepted values: in the sweep one field gets the
+    hostile value and the others their good one; else any field may be hostile."""
     rng = values.rng
+    token = good.get("csrf_token") or token
     parts = [] if rng.random() < 0.05 else [f"csrf_token={_quote(token)}"]  # some without a token
-    names = [n for n in names if n != "csrf_token"]
+    names = sorted(n for n in good if n != "csrf_token")
     if values.fixed is None or not names:
-        parts += [f"{_quote(n)}={values.pick(0.5)}" for n in names]
+        parts += [f"{_quote(n)}={values.pick(0.5) if rng.random() < 0.5 else _quote(good[n])}" for n in names]
     else:
         target = rng.choice(names)
-        parts += [f"{_quote(n)}={values.fixed if n == target else _quote(GOOD_FIELD.get(n, 'テスト'))}"
-                  for n in names]
+        parts += [f"{_quote(n)}={values.fixed if n == target else _quote(good[n])}" for n in names]
     return "&".join(parts).encode()
 
 
@@ -205,14 +254,13 @@ def one(client: Client, rule: str, methods: list[str], values: Values, tally: Ta
     label = f"{'POST' if post else 'GET '} {rule}"
     try:
         if post:
-            names, token = FORM_FALLBACK, client.token
+            good = {}
             if "GET" in methods:
                 _status, text = client.request("GET", path)
-                names = INPUT_NAME.findall(text) or names
-                found = CSRF.search(text)
-                token = found.group(1) if found else token
+                good = main_form(text)
+            good = good or {n: GOOD_FIELD.get(n, "テスト") for n in FORM_FALLBACK}
             url = f"{path}?{query_string(values)}" if rng.random() < 0.3 else path  # e.g. login?next=
-            status, _ = client.request("POST", url, form_body(sorted(set(names)), token, values))
+            status, _ = client.request("POST", url, form_body(good, client.token, values))
             tally.add(label, status, f"as {client.name}: POST {url}")
         else:
             url = f"{path}?{query_string(values)}" if values.target or rng.random() < 0.85 else path
