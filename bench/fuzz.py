@@ -38,12 +38,14 @@ HOSTILE = [
     "<script>alert(1)</script>", "<![CDATA[", "]]>", "&#0;", "\ufeff", "\u202e", "\ud7ff",
     "𠮷野家", "フォーム制御\x0b文字\x1b", "防災の取組", "ｐａｇｅ", "%", "%zz", "%00", "..", "../../etc/passwd",
     "null", "true", "[]", "{}", "\\", "*", "?", "#", "\t\n",
+    # Dates at the ends of the calendar (year 1 in Japan time is year 0 in UTC).
+    "0001-01-01", "0001-01-01T00:00", "9999-12-31T23:59", "9999-12-31T23:00:00-05:00", "2101-01",
 ]
 # The sharpest of them, tried in every query parameter of every page (the sweep's second pass).
 KILLERS = ["/\r\nX: 1", "99999999999999999999", "\x00\x0b"]
 # Percent-encoded bytes that are not UTF-8 (sent as they are in URLs and form bodies).
 RAW_BYTES = ["%FF", "%C0%AF", "%ED%A0%80", "%E3%81", "%82%A0%82%A2"]
-PLAUSIBLE = ["1", "2", "10", "131041", "A-4", "B-6", "case_study", "published", "open", "ja",
+PLAUSIBLE = ["1", "2", "10", "131041", "A-4", "B-6", "case_study", "published", "open", "ja", "2027-01-15",
              "en", "large", "2026-04", "防災", "東京都", "関東", "観光", "newest", "1"]
 # Query parameters the pages read, each with a value they accept: the sweep makes one of them
 # hostile at a time, so that it gets past the validation of the others.
@@ -51,7 +53,7 @@ GOOD_QUERY = {
     "page": "1", "per_page": "20", "next": "/", "q": "防災", "kind": "case_study", "category": "A-4",
     "prefecture": "東京都", "region": "関東", "status": "published", "field": "観光", "year": "2025",
     "request_status": "open", "sort": "newest", "lang": "en", "size": "large", "month": "2026-04",
-    "past": "1", "blocked": "1", "code": "131041",
+    "past": "1", "blocked": "1", "code": "131041", "updated_since": "2025-04-01",
 }
 QUERY_NAMES = list(GOOD_QUERY)
 GOOD_FIELD = {"email": "fuzz@example.jp", "password": "kakehashi-demo", "officer": "0",
