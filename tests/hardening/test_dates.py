@@ -41,3 +41,22 @@ def test_api_updated_since_at_the_ends_of_time(client, postings, since, total):
     response = client.get(f"/api/v1/postings?updated_since={since}")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.json["total"] == total
+
+
+def test_import_published_at_outside_the_days_that_have_been_is_a_line_error(runner, tmp_path):
+    import json
+
+    from app.models import Posting
+    from tests.test_importer import GOOD
+
+    days = ["0001-01-01", "9999-12-31", "2024-06-12", "1899-12-31"]
+    path = tmp_path / "dates.jsonl"
+    path.write_text("\n".join(json.dumps({**GOOD, "external_id": f"d{i}", "published_at": day,
+                                          "details": {**GOOD["details"], "period_start": None}})
+                              for i, day in enumerate(days)), encoding="utf-8")
+    result = runner.invoke(args=["postings", "import", str(path)])
+    assert "Traceback" not in result.output and "StatementError" not in result.output
+    reported = [line for line in result.output.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[0] for line in reported] == ["line 1", "line 2", "line 4"]
+    assert all("「published_at」は1900-01-01〜今日" in line for line in reported)
+    assert db.session.scalars(select(Posting.external_id)).all() == ["d2"]

@@ -33,7 +33,7 @@ from app.models.postings import POSTING_CLASSES, STATUSES, VISIBILITIES
 from app.services.postings import editing
 from app.services.postings.dates import InvalidDates
 from app.services.postings.editing import ContactInput, PostingInput
-from app.timestamps import jst_midnight
+from app.timestamps import jst_midnight, now_jst
 
 LIST_SEPARATOR = "|"
 # The kinds' own fields (app/models/kinds.py: type, allowed values, bounds), and those that hold lists.
@@ -269,6 +269,19 @@ def _date(value, key: str) -> date | None:
         raise InvalidLine(f"「{key}」の日付 {value!r} が読めません（例: 2025-04-01）") from None
 
 
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+
+
+def _published(value) -> date | None:
+    """A day that has been: 0001-01-01 in Japan time is not even a UTC time (year 0), and a
+    posting published 9999-12-31 would head every list for ever."""
+    day = _date(value, "published_at")
+    today = now_jst().date()
+    if day is not None and not EARLIEST_PUBLISHED <= day <= today:
+        raise InvalidLine(f"「published_at」は{EARLIEST_PUBLISHED.isoformat()}〜今日（{today.isoformat()}）の日付にしてください")
+    return day
+
+
 def _month(value, key: str) -> str | None:
     if value in (None, ""):
         return None
@@ -386,7 +399,7 @@ def parse_record(record: dict, lookups: Lookups) -> PostingInput:
     if not isinstance(fields, list) or not all(isinstance(f, str) and len(f) <= 40 for f in fields):
         raise InvalidLine("「fields」は40文字までの文字列のリストにしてください")
     partners = _strings(record.get("partners"), "partners", "「partners」は団体コードのリストにしてください")
-    published = _date(record.get("published_at"), "published_at")
+    published = _published(record.get("published_at"))
     return PostingInput(
         kind=kind,
         title=_text(record, "title", required=True),
