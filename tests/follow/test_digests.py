@@ -53,6 +53,9 @@ def test_one_digest_grouped_with_reasons_then_nothing_more(users, postings, run_
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link, mailto = [part.strip(" <>") for part in str(mail["List-Unsubscribe"]).split(",")]
     assert link.startswith("http://kakehashi.test/follows/unsubscribe/") and mailto.startswith("mailto:")
+    # As sent: plain <URL>s, not RFC 2047 encoded words (no mail client reads those as links).
+    sent = dict(mail.raw_items())["List-Unsubscribe"]
+    assert sent.startswith("<http://kakehashi.test/follows/unsubscribe/") and "=?" not in sent
 
     # Same day again: nothing (one per period); next day with nothing new: nothing (never empty).
     assert run_digests()["daily"].digests == 0

@@ -16,12 +16,14 @@ Delivery guarantees:
 """
 
 import logging
+import re
 import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
@@ -35,6 +37,31 @@ from app.models.base import utcnow
 log = logging.getLogger(__name__)
 
 REDACTED = "（送信済みのため省略）"
+
+# RFC 2369 headers: a list of <URL>s. Python's folding turns a URL longer than a line into
+# RFC 2047 encoded words, which mail clients do not read as a link (so one-click unsubscribe
+# would never be offered); these are folded between the URLs instead, never encoded.
+URL_LIST_HEADERS = {"list-unsubscribe", "list-help", "list-subscribe", "list-post", "list-owner",
+                    "list-archive"}
+
+
+class _MailPolicy(EmailPolicy):
+    def _fold_url_list(self, name: str, value) -> str:
+        urls = re.split(r"(?<=>)\s*,\s*", " ".join(str(value).split()))
+        return f"{name}: " + ("," + self.linesep + " ").join(urls) + self.linesep
+
+    def fold(self, name, value):
+        if name.lower() in URL_LIST_HEADERS:
+            return self._fold_url_list(name, value)
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in URL_LIST_HEADERS:
+            return self._fold_url_list(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()  # otherwise email.policy.default
 
 
 def _domain() -> str:
@@ -117,7 +144,7 @@ def _claim(mail_id: int, now: datetime) -> bool:
 
 
 def build_message(mail: OutboxMail) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = mail.to_addr
     msg["Subject"] = mail.subject
