@@ -1,5 +1,7 @@
 """Markdown to safe HTML: raw HTML in the source is not rendered, and the output is sanitised."""
 
+from html import unescape
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -29,5 +31,9 @@ def render_markdown(source: str | None) -> Markup:
 
 
 def markdown_to_text(source: str | None) -> str:
-    """Plain text of a Markdown source, for snippets, feeds and the search index."""
-    return nh3.clean(_md.render(source or ""), tags=set()).strip()
+    """Plain text of a Markdown source, for snippets, feeds and the search index.
+
+    Text, not HTML: entities are decoded (`<` and `&` as typed), so whatever shows it escapes
+    it once (templates, the search engine's snippets); left encoded, pages showed "&lt;".
+    """
+    return unescape(nh3.clean(_md.render(source or ""), tags=set())).strip()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
+from app.markdown import markdown_to_text
 from app.models import BoardAnswer, BoardNotice, BoardTopic, OutboxMail
 from tests.board.conftest import WARD
 
@@ -41,6 +42,17 @@ def test_markdown_is_rendered_safely(client, people, board):
     page = client.get(f"/board/topics/{topic.id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)" in page  # shown as text
     assert "<script>alert" not in page and 'href="javascript' not in page and "<img src=x" not in page
+
+
+def test_characters_in_snippets_and_prefills_are_shown_as_typed(client, people, board):
+    """The plain text of a body is escaped once, where it is shown: < and & are not doubled."""
+    assert markdown_to_text("費用 < 50万円 & **公告**") == "費用 < 50万円 & 公告"
+    topic = board.topic(people.town, body="費用は50万円<100万円 & 公告は2週間 <b>でした</b>")
+    client.login(people.town.email)
+    found = client.get("/board/search?q=公告").get_data(as_text=True)
+    assert "50万円&lt;100万円 &amp; " in found and "&amp;lt;" not in found and "&amp;amp;" not in found
+    form = client.get(f"/postings/new/requests?from_topic={topic.id}").get_data(as_text=True)
+    assert "50万円&lt;100万円 &amp; " in form and "&amp;lt;" not in form and "&amp;amp;" not in form
 
 
 def test_bad_input_is_a_japanese_400_and_nothing_is_saved(client, people):
