@@ -59,7 +59,7 @@ def _download(chunks, mimetype: str, filename: str) -> Response:
 
 @bp.route(f"/{CSV_NAME}")
 def postings_csv():
-    return _download(export.csv_chunks(), "text/csv; charset=utf-8", CSV_NAME)
+    return _download(export.csv_chunks(), "text/csv", CSV_NAME)  # Werkzeug adds "; charset=utf-8"
 
 
 @bp.route(f"/{JSONL_NAME}")

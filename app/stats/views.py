@@ -32,7 +32,7 @@ def table_csv(name: str):
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     writer.writerows(table.rows)
-    response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response = Response(buffer.getvalue(), mimetype="text/csv")  # Werkzeug adds "; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kakehashi-stats-{name}.csv"'
     if permissions.is_official(current_user):
         response.headers["Cache-Control"] = "private, no-store"

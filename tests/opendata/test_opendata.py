@@ -44,7 +44,8 @@ def _all_officer_contacts():
 def test_csv_has_a_bom_iso_dates_codes_with_names_and_no_address(client, world):
     response = client.get("/opendata/kakehashi-postings.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
+    assert "attachment" in response.headers["Content-Disposition"]
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the BOM
     text = raw.decode("utf-8-sig")

@@ -37,6 +37,7 @@ def world(postings):
 
 def _csv(client, name):
     response = client.get(f"/stats/{name}.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     assert response.status_code == 200 and response.get_data().startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     return rows[0], rows[1:]
