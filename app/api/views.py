@@ -68,9 +68,7 @@ def postings():
     rows = db.session.scalars(
         stmt.order_by(Posting.updated_at, Posting.id)
         .limit(per_page).offset((page - 1) * per_page)
-        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
-                 selectinload(Posting.categories), selectinload(Posting.tags),
-                 selectinload(Posting.officer))
+        .options(selectinload(Posting.tags))
     ).all()
     args = {k: v for k, v in request.args.items() if k != "page"}
     more = page * per_page < total
@@ -100,7 +98,7 @@ def _updated_since() -> datetime | None:
 
 @bp.get("/postings/<int:posting_id>")
 def posting(posting_id: int):
-    found = db.session.get(Posting, posting_id)
+    found = listing.get_posting(posting_id)
     # Officials-only postings and drafts look exactly like missing ones to those who may not see them.
     if found is None or not permissions.can_view_posting(current_user, found):
         abort(404, description="投稿が見つかりません。")
@@ -110,7 +108,7 @@ def posting(posting_id: int):
 @bp.get("/postings/<int:posting_id>/matches")
 def posting_matches(posting_id: int):
     per_page = int_arg("per_page", "件数(per_page)", 1, MAX_SUGGESTIONS, default=10)
-    found = db.session.get(Posting, posting_id)
+    found = listing.get_posting(posting_id)
     if found is None or not permissions.can_view_posting(current_user, found):
         abort(404, description="投稿が見つかりません。")
     try:

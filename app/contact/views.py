@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
 from app.contact import bp
@@ -146,7 +147,12 @@ def sent():
 
 
 def _load_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    # The thread page shows the officer (town, account), the desk and every message.
+    thread = db.session.get(Thread, thread_id, options=[
+        joinedload(Thread.officer).joinedload(Officer.municipality),
+        joinedload(Thread.officer).joinedload(Officer.user), joinedload(Thread.desk),
+        selectinload(Thread.messages),
+    ])
     # Someone else's thread looks exactly like a missing one: ids cannot be enumerated.
     permissions.require(thread is not None and permissions.can_read_thread(current_user, thread),
                         hide=True)

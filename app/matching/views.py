@@ -17,6 +17,7 @@ from app.models import Notice, Posting, Thread
 from app.services import matching
 from app.services.matching import notices, outcomes
 from app.services.matching.suggestions import MAX_SUGGESTIONS, suggest_for_page
+from app.services.postings.listing import get_posting
 
 PANEL_SIZE = 5
 PAGE_SIZE = 20
@@ -149,7 +150,7 @@ def notice_read(notice_id: int):
 
 @bp.route("/postings/<int:posting_id>/matches")
 def matches(posting_id: int):
-    posting = db.session.get(Posting, posting_id)
+    posting = get_posting(posting_id)
     if posting is None or not permissions.can_view_posting(current_user, posting):
         abort(404)
     per_page = int_arg("per_page", _("件数"), 1, MAX_SUGGESTIONS, default=PAGE_SIZE)

@@ -55,8 +55,9 @@ class User(UserMixin, db.Model):
 
     municipality = relationship("Municipality", foreign_keys=[municipality_id])
     previous_municipality = relationship("Municipality", foreign_keys=[previous_municipality_id])
-    desk = relationship("Desk", back_populates="members")
-    officer = relationship("Officer", back_populates="user", uselist=False)
+    # Read on every page an official sees (header, permissions): loaded with the user.
+    desk = relationship("Desk", back_populates="members", lazy="joined")
+    officer = relationship("Officer", back_populates="user", uselist=False, lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -37,7 +37,8 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     posting = relationship("Posting")
-    municipality = relationship("Municipality")
+    # Every list of events shows the host: in the same query (see Posting's relations).
+    municipality = relationship("Municipality", lazy="joined", innerjoin=True)
 
     @property
     def kind_label(self) -> str:

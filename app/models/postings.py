@@ -106,12 +106,17 @@ class Posting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    municipality = relationship("Municipality")
-    officer = relationship("Officer")
+    # Every card of a posting shows its towns and themes: the owner and the contact come in the
+    # same query ("joined"), the lists one query each for a whole page ("selectin"), so a page's
+    # statement count does not grow with the postings it shows.
+    municipality = relationship("Municipality", lazy="joined", innerjoin=True)
+    officer = relationship("Officer", lazy="joined", innerjoin=True)
     created_by = relationship("User")
-    categories = relationship("Category", secondary=posting_categories, order_by="Category.position")
+    categories = relationship("Category", secondary=posting_categories, order_by="Category.position",
+                              lazy="selectin")
     tags = relationship("Tag", secondary=posting_tags, order_by="Tag.name")
-    partners = relationship("Municipality", secondary=posting_partners, order_by="Municipality.code")
+    partners = relationship("Municipality", secondary=posting_partners, order_by="Municipality.code",
+                            lazy="selectin")
 
     __mapper_args__ = {"polymorphic_on": "kind", "with_polymorphic": "*"}
 

@@ -66,7 +66,7 @@ def list_heading(kind: str | None, filters) -> str:
 
 
 def _load(posting_id: int) -> Posting:
-    posting = db.session.get(Posting, posting_id)
+    posting = listing.get_posting(posting_id)
     if posting is None or not permissions.can_view_posting(current_user, posting):
         # Officials-only and drafts look exactly like missing postings to those who may not see them.
         abort(404)

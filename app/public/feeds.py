@@ -11,7 +11,7 @@ from app import permissions
 from app.cleantext import xml_safe
 from app.extensions import db
 from app.filters import list_filters
-from app.models import Category
+from app.models import Category, Posting
 from app.models.postings import KIND_SLUGS
 from app.public import bp
 from app.services.postings.listing import ListFilters, filtered_postings
@@ -79,9 +79,11 @@ def sitemap():
         (url_for("postings.index", _external=True), None),
     ]
     urls += [(url_for("postings.by_kind", slug=s, _external=True), None) for s in KIND_SLUGS.values()]
-    public = filtered_postings(ANONYMOUS, ListFilters(status="published"))
-    for posting in db.session.scalars(public).unique():
-        urls.append((url_for("postings.detail", posting_id=posting.id, _external=True), posting.updated_at))
+    # Two columns, not whole postings: the sitemap lists every public posting.
+    public = filtered_postings(ANONYMOUS, ListFilters(status="published")).with_only_columns(
+        Posting.id, Posting.updated_at)
+    for posting_id, updated_at in db.session.execute(public):
+        urls.append((url_for("postings.detail", posting_id=posting_id, _external=True), updated_at))
     for muni, _n in exchanges.participating(ANONYMOUS):
         urls.append((url_for("public.municipality", code=muni.code, _external=True), None))
     for event in db.session.scalars(permissions.visible_events(ANONYMOUS)):

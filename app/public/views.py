@@ -25,8 +25,7 @@ TEXT_SIZES = ("normal", "large")
 
 @bp.route("/")
 def home():
-    featured = stories.featured_stories(current_user)
-    newest = stories.newest_stories(current_user, limit=6, exclude={p.id for p in featured})
+    featured, newest = stories.home_stories(current_user)
     return render_template(
         "public/home.html",
         featured=featured,

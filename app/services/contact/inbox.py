@@ -1,16 +1,20 @@
 """Inboxes: the threads waiting for a user, and how many of them are unread."""
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.extensions import db
-from app.models import Notice, Thread
+from app.models import Notice, Officer, Thread
 from app.models.messaging import OPEN_STATUSES
 
 
 def inbox_query(user, status: str | None = None, show_blocked: bool = False) -> Select:
     """The threads waiting for the user: their own (officer), their desk's, or all (admin)."""
-    stmt = select(Thread).where(permissions.inbox_threads(user))
+    # The inbox shows each thread's officer with their town, or the desk: in the same query.
+    stmt = select(Thread).where(permissions.inbox_threads(user)).options(
+        joinedload(Thread.officer).joinedload(Officer.municipality), joinedload(Thread.desk)
+    )
     blocked = permissions.blocked_senders(user)
     if show_blocked:
         stmt = stmt.where(Thread.sender_email.in_(blocked))

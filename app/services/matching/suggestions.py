@@ -186,8 +186,7 @@ def suggest(posting: Posting, user, limit: int = 5, today: date | None = None) -
         visible_postings(user)
         .where(Posting.id.in_(shortlist), Posting.status == "published",
                Posting.municipality_id != posting.municipality_id)
-        .options(selectinload(Posting.municipality), selectinload(Posting.partners),
-                 selectinload(Posting.categories), selectinload(Posting.tags))
+        .options(selectinload(Posting.tags))  # towns and themes load by default
     ).all()
     today = today or now_jst().date()
     ranked = []

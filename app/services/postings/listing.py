@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Category, Municipality, Posting
@@ -56,3 +57,11 @@ def _involves(condition):
 def count_visible(user, **criteria) -> int:
     stmt = visible_postings(user).filter_by(**criteria)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def get_posting(posting_id: int) -> Posting | None:
+    """One posting with every relation its page shows, in one query (the caller checks who
+    may see it)."""
+    return db.session.get(Posting, posting_id, options=[
+        joinedload(Posting.categories), joinedload(Posting.partners), joinedload(Posting.tags)
+    ])

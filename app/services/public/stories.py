@@ -16,9 +16,21 @@ def newest_stories(user, limit: int = 6, exclude: set[int] | None = None) -> lis
 
 def featured_stories(user, limit: int = 3, pool: int = 30) -> list[Posting]:
     """Among recent stories, those with a photo and with the most partner towns go first."""
-    recent = newest_stories(user, limit=pool)
+    return _featured(newest_stories(user, limit=pool), limit)
+
+
+def _featured(recent: list[Posting], limit: int) -> list[Posting]:
     ranked = sorted(recent, key=lambda p: (bool(p.image_url), len(p.partners)), reverse=True)
     return ranked[:limit]
+
+
+def home_stories(user, featured: int = 3, newest: int = 6, pool: int = 30):
+    """(featured, newest) for the home page from one query: the newest stories that are not
+    featured come from the same pool of recent ones."""
+    recent = newest_stories(user, limit=max(pool, featured + newest))
+    chosen = _featured(recent, featured)
+    shown = {p.id for p in chosen}
+    return chosen, [p for p in recent if p.id not in shown][:newest]
 
 
 def related_stories(user, posting: Posting, limit: int = 3) -> list[Posting]:

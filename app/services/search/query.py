@@ -9,10 +9,10 @@ import logging
 import math
 from dataclasses import dataclass, field, fields, replace
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.extensions import db
@@ -115,9 +115,7 @@ def search(user, params: SearchParams) -> Results:
     ids = [hit.id for hit in result.hits]
     postings = {}
     if ids:
-        stmt = visible_postings(user).where(Posting.id.in_(ids)).options(
-            selectinload(Posting.municipality), selectinload(Posting.partners)
-        )
+        stmt = visible_postings(user).where(Posting.id.in_(ids))
         postings = {p.id: p for p in db.session.scalars(stmt)}
     items = [Item(postings[h.id], h.snippet, h.score, h.missing) for h in result.hits if h.id in postings]
     # A hit the database refuses means the index is behind: count it out of this page's total.
@@ -133,7 +131,10 @@ def count(user, params: SearchParams) -> int:
 
 
 def category_labels() -> dict[str, str]:
-    return dict(db.session.execute(select(Category.code, Category.label)).all())
+    """Code -> label, read once per request (facets and chips ask for every value)."""
+    if "category_labels" not in g:
+        g.category_labels = dict(db.session.execute(select(Category.code, Category.label)).all())
+    return g.category_labels
 
 
 def value_label(name: str, value: str) -> str:

@@ -1,0 +1,135 @@
+"""Statement budgets: every page (every GET route of the URL map, for every role) sends at most
+STATEMENT_BUDGET SQL statements, however many postings, partners, themes, events or threads it
+shows. A page that loads a relation per row (N+1) fails here with the statements it sent.
+
+A new route is covered without editing this file, unless its URL has an argument nobody has
+given sample values for yet: then the test says which, and SAMPLES below gets an entry."""
+
+from collections import Counter
+
+import pytest
+
+from app.models.postings import KIND_SLUGS
+from app.sqlcount import counting_statements
+from tests.performance.conftest import OWN, SENDER_TOKEN
+
+STATEMENT_BUDGET = 10
+ROLES = ["anonymous", "officer", "liaison", "admin"]
+# Routes that are no page: static files, and the development-only mailbox (off in tests).
+NOT_PAGES = {"static", "search.static", "contact.dev_mail", "contact.dev_mailbox"}
+# Query strings the pages read, on top of each route's bare URL (filters, paging, searches).
+VARIANTS = {
+    "postings.index": ["?category=A-4&prefecture=東京都", "?region=関東&sort=newest", "?page=2"],
+    "postings.by_kind": ["?status=open", "?category=B-5"],
+    "search.results": ["?q=防災", "?q=防災 観光&kind=case_study&category=A-4", "?q=存在しないことば&region=九州",
+                       "?category=B-5&sort=newest&page=2"],
+    "api.search": ["?q=防災", "?q=観光&kind=partnership_request"],
+    "api.postings": ["?per_page=50"],
+    "events.calendar": ["?month=2026-12"],
+    "events.listing": ["?past=1"],
+    "contact.inbox": ["?status=all", "?status=new"],
+    "public.feed_postings": ["?category=A-4", "?prefecture=東京都"],
+}
+
+
+def samples(world) -> dict[str, list]:
+    """Values for each URL argument name: one of each kind of object a route can show."""
+    postings = world["postings"]
+    return {
+        "posting_id": [ids[i] for ids in postings.values() for i in (0, 4, 5)],  # public, draft, officials
+        "event_id": world["events"][:5],
+        "code": [OWN, "072125"],
+        "slug": list(KIND_SLUGS.values()),
+        "thread_id": world["threads"][:3],
+        "officer_id": world["officers"],
+        "user_id": [world["user_id"]],
+        "token": [SENDER_TOKEN],
+    }
+
+
+def page_urls(app, world) -> list[tuple[str, str]]:
+    """(endpoint, URL) for every GET route, with sample arguments and query variants."""
+    values = samples(world)
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            continue
+        missing = sorted(a for a in rule.arguments if a not in values)
+        assert not missing, f"{rule.rule}: add sample values for {missing} to SAMPLES"
+        for args in _combinations(rule, values):
+            with app.test_request_context():
+                from flask import url_for
+
+                base = url_for(rule.endpoint, **args)
+            urls += [(rule.endpoint, base + v) for v in ["", *VARIANTS.get(rule.endpoint, [])]]
+    return urls
+
+
+def _combinations(rule, values) -> list[dict]:
+    """Each argument's sample values in turn (the others at their first value)."""
+    names = sorted(rule.arguments)
+    if not names:
+        return [{}]
+    first = {n: values[n][0] for n in names}
+    return [first] + [{**first, n: v} for n in names for v in values[n][1:]]
+
+
+def _fetch(client, url):
+    """GET with the body read to its end (downloads are streamed)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
+def _login(client, world, role):
+    if role != "anonymous":
+        client.login(world["emails"][role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_stays_within_the_statement_budget(world_app, world_client, role):
+    app, world, engine = world_app
+    _login(world_client, world, role)
+    over, errors, seen = {}, {}, Counter()
+    for endpoint, url in page_urls(app, world):
+        _fetch(world_client, url)  # once to warm what is per process (engine, templates)
+        with counting_statements(engine) as statements:
+            response = _fetch(world_client, url)
+        seen[response.status_code] += 1
+        if response.status_code >= 500:
+            errors[url] = response.status_code
+        if len(statements) > STATEMENT_BUDGET:
+            shapes = Counter(" ".join(s.split())[:90] for s in statements)
+            over[url] = (len(statements), endpoint, shapes.most_common(2))
+    assert not errors, errors
+    assert not over, "\n".join(f"{n} statements: {url} ({ep}) most repeated: {top}"
+                               for url, (n, ep, top) in over.items())
+    assert seen[200] > 30, seen  # the pages really were shown, not refused
+
+
+def test_pages_cost_the_same_with_twice_as_many_postings(world_app, world_client):
+    """The list, story and home pages send as many statements over 12 or 24 postings a kind."""
+    app, world, engine = world_app
+    story = world["postings"]["case_study"][0]
+    pages = ["/", "/postings/", "/postings/cases/", f"/postings/{story}", "/events/list",
+             "/feeds/postings.atom", "/search/?q=防災"]
+
+    def costs():
+        out = {}
+        for url in pages:
+            _fetch(world_client, url)
+            with counting_statements(engine) as statements:
+                assert _fetch(world_client, url).status_code == 200
+            out[url] = len(statements)
+        return out
+
+    before = costs()
+    from tests.helpers import PostingFactory
+
+    make = PostingFactory()
+    with app.app_context():
+        for i in range(12):
+            make("case_study", "072125", partners=["131041", "042056", "172049"],
+                 categories=["A-4", "B-5"], fields=["観光", f"追加{i}"], title=f"追加の防災の物語 {i}")
+    assert costs() == before
