@@ -58,7 +58,10 @@ def visible_posting(posting) -> bool:
 @bp.app_context_processor
 def board_values():
     def board_unread_count() -> int:
-        return notices.unread_count(current_user) if permissions.can_use_board(current_user) else 0
+        # Asked by the header and by board pages: counted once per request.
+        if "board_unread" not in g:
+            g.board_unread = notices.unread_count(current_user) if permissions.can_use_board(current_user) else 0
+        return g.board_unread
 
     def board_search_count(q: str) -> int:
         return board_search.count(current_user, q or "")

@@ -88,8 +88,9 @@ class BoardTopic(_Authored, db.Model):
     closed_reason: Mapped[str] = mapped_column(Text, default="")
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    author = relationship("User")
-    municipality = relationship("Municipality")
+    # What every list of topics shows: the writer and their town, in the same query.
+    author = relationship("User", lazy="joined")
+    municipality = relationship("Municipality", lazy="joined")
     categories = relationship("Category", secondary=board_topic_categories, order_by="Category.position")
     tags = relationship("Tag", secondary=board_topic_tags, order_by="Tag.name")
     answers = relationship("BoardAnswer", back_populates="topic", order_by="BoardAnswer.id",
@@ -126,8 +127,8 @@ class BoardAnswer(_Authored, db.Model):
     marked_at: Mapped[datetime | None]
 
     topic = relationship("BoardTopic", back_populates="answers")
-    author = relationship("User")
-    municipality = relationship("Municipality")
+    author = relationship("User", lazy="joined")
+    municipality = relationship("Municipality", lazy="joined")
     postings = relationship("Posting", secondary=board_answer_postings, order_by="Posting.id")
 
     @property
@@ -175,8 +176,9 @@ class BoardNotice(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
-    topic = relationship("BoardTopic")
-    answer = relationship("BoardAnswer")
+    # Each line shows the topic and the answer: in the same query.
+    topic = relationship("BoardTopic", lazy="joined")
+    answer = relationship("BoardAnswer", lazy="joined")
 
 
 class BoardIndexQueue(db.Model):

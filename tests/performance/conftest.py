@@ -78,6 +78,7 @@ def _build_world() -> dict:
     threads[0].access_token_hash = links.token_hash(SENDER_TOKEN)
     db.session.add_all(threads)
     db.session.commit()
+    topics, answers = _board(users, accounts["officer"])
     # Plain values: the objects are detached once a request ends its session.
     return {
         "emails": {role: user.email for role, user in accounts.items()},
@@ -86,10 +87,50 @@ def _build_world() -> dict:
         "threads": [t.id for t in threads],
         "officers": [officers[0].id, own_officer.id],
         "user_id": accounts["officer"].id,
+        "topics": topics,
+        "answers": answers,
     }
+
+
+def _board(users, officer) -> tuple[list[int], list[int]]:
+    """Exchange-board topics by officials of several towns, each answered by the others."""
+    from app.services.board import posts
+    from app.services.board.posts import TopicInput
+
+    authors = [officer] + [users.officer(code) for code in TOWNS[:4]]
+    topics, answers = [], []
+    for i in range(PER_KIND):
+        author = authors[i % len(authors)]
+        topic = posts.create_topic(TopicInput(
+            title=f"空き家の対策、どう進めましたか {i}", body="所有者不明の空き家について教えてください。",
+            categories=posts.categories_by_code(["B-11", "A-4"]), tags=["空き家", f"分野{i % 3}"]), author)
+        topics.append(topic.id)
+        for other in authors:
+            if other is not author:
+                answers.append(posts.add_answer(topic, f"私たちの町ではこうしました {i}", other, []).id)
+    return topics, answers
 
 
 @pytest.fixture
 def world_client(world_app):
     app = world_app[0]
     return WebClient(app.test_client())
+
+
+def more_threads_and_answers(world: dict, posting_id: int) -> None:
+    """Another dozen inbox threads for the officer, and answers (with notices) on their topic."""
+    from app.models import BoardTopic, User
+    from app.services.board import posts
+
+    officer = db.session.scalar(select(User).where(User.email == world["emails"]["officer"]))
+    for i in range(PER_KIND):
+        thread = Thread(subject=f"追加の問い合わせ {i}", sender_name=f"追加の送信者 {i}",
+                        sender_email=f"more{i}@example.jp", officer=officer.officer,
+                        posting_id=posting_id, municipality_id=officer.officer.municipality_id)
+        thread.messages.append(Message(author_kind="sender", author_name=thread.sender_name,
+                                       event="message", body="追加の本文です。"))
+        db.session.add(thread)
+    db.session.commit()
+    topic = db.session.get(BoardTopic, world["topics"][0])
+    for code in TOWNS[4:8]:
+        posts.add_answer(topic, f"{code}ではこうしました", UserFactory().officer(code), [])
