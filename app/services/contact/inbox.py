@@ -33,9 +33,10 @@ def unread_count(user) -> int:
     stmt = inbox_query(user, "new").with_only_columns(func.count(Thread.id)).order_by(None)
     # A desk's unread ones are those it must answer itself, not those waiting for an officer.
     stmt = stmt.where(permissions.left_to_desk(user))
-    threads = db.session.scalar(stmt) or 0
-    if getattr(user, "officer", None) is None:
-        return threads
-    # The platform's own notices (new postings that fit a request) wait in the same inbox.
-    notices = select(func.count(Notice.id)).where(permissions.inbox_notices(user), Notice.read_at.is_(None))
-    return threads + (db.session.scalar(notices) or 0)
+    unread = stmt.scalar_subquery()
+    if getattr(user, "officer", None) is not None:
+        # The platform's own notices (new postings that fit a request) wait in the same inbox:
+        # counted in the same statement (the header asks on every page).
+        notices = select(func.count(Notice.id)).where(permissions.inbox_notices(user), Notice.read_at.is_(None))
+        unread = unread + notices.scalar_subquery()
+    return db.session.scalar(select(unread)) or 0
