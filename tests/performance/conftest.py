@@ -79,6 +79,7 @@ def _build_world() -> dict:
     db.session.add_all(threads)
     db.session.commit()
     topics, answers = _board(users, accounts["officer"])
+    digest = _digest(accounts["officer"], made["case_study"])
     # Plain values: the objects are detached once a request ends its session.
     return {
         "emails": {role: user.email for role, user in accounts.items()},
@@ -87,6 +88,7 @@ def _build_world() -> dict:
         "threads": [t.id for t in threads],
         "officers": [officers[0].id, own_officer.id],
         "user_id": accounts["officer"].id,
+        "digest": digest,
         "topics": topics,
         "answers": answers,
     }
@@ -134,3 +136,18 @@ def more_threads_and_answers(world: dict, posting_id: int) -> None:
     topic = db.session.get(BoardTopic, world["topics"][0])
     for code in TOWNS[4:8]:
         posts.add_answer(topic, f"{code}ではこうしました", UserFactory().officer(code), [])
+
+
+def _digest(user, stories) -> int:
+    """A digest as sent to the officer, with a line per story."""
+    from app.models import Digest, DigestItem
+
+    digest = Digest(user_id=user.id, frequency="daily", period_key="daily:2026-12-01",
+                    item_count=len(stories))
+    db.session.add(digest)
+    db.session.flush()
+    db.session.add_all(DigestItem(digest_id=digest.id, user_id=user.id, ref_id=p.id, group="新着",
+                                  title=p.title, url=f"/postings/{p.id}", why="新着の事例")
+                       for p in stories)
+    db.session.commit()
+    return digest.id

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from app.models.postings import KIND_SLUGS
+from app.services.stats import figures
 from app.sqlcount import counting_statements
 from tests.performance.conftest import OWN, PER_KIND, SENDER_TOKEN, more_threads_and_answers
 
@@ -51,6 +52,8 @@ def samples(world) -> dict[str, list]:
         "token": [SENDER_TOKEN],
         "topic_id": world["topics"][:2],
         "answer_id": world["answers"][:2],
+        "digest_id": [world["digest"]],
+        "name": [*figures.PUBLIC_TABLES, *figures.OFFICIAL_TABLES],  # /stats/<name>.csv
     }
 
 

@@ -91,12 +91,15 @@ def by_month(user) -> Table:
 
 
 def outcomes(user) -> Table:
-    total = db.session.scalar(_published(user).with_only_columns(func.count(Posting.id))) or 0
-    requests = db.session.scalar(_published(user).where(Posting.kind == "partnership_request")
-                                 .with_only_columns(func.count(Posting.id))) or 0
+    # One statement for the two counts (the page has several tables to draw).
+    published = _published(user).with_only_columns(func.count(Posting.id))
+    total, requests = db.session.execute(select(
+        published.scalar_subquery(),
+        published.where(Posting.kind == "partnership_request").scalar_subquery(),
+    )).one()
     return Table("outcomes", _l("連携の成果"), [_l("項目"), _l("件数")], [
-        [_l("公開中の投稿"), total],
-        [_l("連携の募集"), requests],
+        [_l("公開中の投稿"), total or 0],
+        [_l("連携の募集"), requests or 0],
         [_l("成立した連携（マッチング）"), matches_made(user)],
     ], chart="none")
 
