@@ -102,6 +102,17 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ["ja", "en"]
 
+    # Anonymous page cache (Flask-Caching, app/pagecache.py): "SimpleCache" keeps renderings in
+    # each process; "RedisCache" with CACHE_REDIS_URL shares them between hosts; "NullCache" = off.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kakehashi:")
+    # Renderings kept per process by SimpleCache (about 50 kB each).
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 500)
+    # Seconds a rendering lives: a change of data replaces it at once (generation), this only
+    # bounds what depends on the clock (upcoming events).
+    PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
+
     POSTINGS_PER_PAGE = 20
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     # Werkzeug's default password hash; tests lower the cost for speed only.

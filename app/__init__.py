@@ -24,6 +24,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_page_cache(app)
     register_commands(app)
     register_middleware(app)
     return app
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from app.disasters import bp as disasters_bp
     from app.events import bp as events_bp
     from app.follow import bp as follow_bp
+    from app.health import bp as health_bp
     from app.matching import bp as matching_bp
     from app.opendata import bp as opendata_bp
     from app.postings import bp as postings_bp
@@ -137,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from app.staff import bp as staff_bp
     from app.stats import bp as stats_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
     app.register_blueprint(postings_bp, url_prefix="/postings")
@@ -162,6 +165,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.security import register
+
+    register(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from app.pagecache import register
 
     register(app)
 

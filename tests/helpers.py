@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import create_app
@@ -122,19 +123,30 @@ class PostingFactory:
         return create_posting(data, actor=None)
 
 
+class ServerLikeClient(FlaskClient):
+    """Reads each response to its end and closes it, as a WSGI server does: work scheduled
+    after the response (the index write of a save) runs before the next request."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def app_on_template_copy(template_db: Path, folder: Path, **overrides):
     """An app on its own copy of the template database, with its own index, in `folder`."""
     db_path = folder / "test.sqlite3"
     # The backup API copies committed pages whatever the journal mode (WAL) left where.
     with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
         src.backup(dst)
-    return create_app(
+    app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
         SEARCH_INDEX_DIR=str(folder / "search_index"),
         INSTANCE_TMP=str(folder),
         **overrides,
     )
+    app.test_client_class = ServerLikeClient
+    return app
 
 
 def app_on_demo_copy(demo_world: Path, folder: Path):

@@ -3,6 +3,7 @@
 from app.models.accounts import User
 from app.models.audit import AuditLog
 from app.models.board import BoardAnswer, BoardIndexQueue, BoardNotice, BoardReport, BoardTopic
+from app.models.cache import CacheGeneration
 from app.models.disasters import DisasterDeclaration
 from app.models.domains import MunicipalityDomain
 from app.models.events import Event
@@ -33,6 +34,7 @@ __all__ = [
     "BoardNotice",
     "BoardReport",
     "BoardTopic",
+    "CacheGeneration",
     "Block",
     "CaseStudy",
     "Category",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from flask import render_template, url_for
 from flask_login import current_user
 
+from app.pagecache import no_page_cache
 from app.search import bp
 from app.search.params import search_params
 from app.services.matching.search_pins import disaster_pins
@@ -37,6 +38,7 @@ class _Pager:
 
 
 @bp.route("/")
+@no_page_cache  # results follow the index, which changes apart from the database
 def results():
     params = search_params()
     found = service.search(current_user, params)

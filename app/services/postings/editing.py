@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
+from app.after_response import after_response
 from app.cleantext import single_line
 from app.extensions import db
 from app.models import Category, Municipality, Officer, Posting, Tag
@@ -222,7 +223,8 @@ def set_request_status(posting: PartnershipRequest, status: str, actor, batch: B
 
 def _saved(posting: Posting, published_now: bool, batch: Batch | None = None) -> Posting:
     # The index change is queued in the same transaction; the index itself is only touched
-    # after the commit, so a failed index write can never lose the posting.
+    # after the commit (and after the response: the officer does not wait for the index
+    # writer), so a failed or lost index write can never lose the posting.
     db.session.flush()
     indexing.queue(posting.id)
     if batch is not None:
@@ -230,7 +232,7 @@ def _saved(posting: Posting, published_now: bool, batch: Batch | None = None) ->
             batch.published.append(posting.id)
         return posting
     db.session.commit()
-    indexing.apply_pending()
-    if published_now:  # it may fit others' open requests: tell their officers
-        notices.notify_fits([posting.id])
+    indexing.apply_soon()
+    if published_now:  # it may fit others' open requests: tell their officers once it is indexed
+        after_response(notices.notify_fits, (posting.id,))
     return posting

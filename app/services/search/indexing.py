@@ -5,7 +5,10 @@ index feed's (app/services/search/feed.py); what the index holds is `document_fo
 for postings of the statuses the engine indexes (search_index.INDEXED_STATUSES).
 """
 
-from flask import current_app
+import time
+
+from flask import current_app, has_request_context
+from flask import session as visitor_session
 from sqlalchemy.orm import selectinload
 
 from app.models import IndexQueue, Posting
@@ -72,6 +75,31 @@ pending_count = POSTINGS.pending_count
 all_documents = POSTINGS.all_documents
 indexable_count = POSTINGS.indexable_count
 ensure_index = POSTINGS.ensure_index  # called by `flask search sync` (and so by `make run`)
+
+# Seconds after a save during which that visitor's searches first catch the index up.
+OWN_WRITES_WINDOW = 60
+_SAVED_AT = "index_saved_at"
+
+
+def apply_soon() -> None:
+    """Apply the queue right after the response (at once outside a request). The saver's own
+    next searches catch up first (`catch_up_own_writes`), so they see their change even when
+    another worker is still writing it; everyone else's within the time of one index write."""
+    from app.after_response import after_response
+
+    if has_request_context():
+        visitor_session[_SAVED_AT] = int(time.time())
+    after_response(apply_pending)
+
+
+def catch_up_own_writes() -> None:
+    """Before a search by someone who saved a moment ago: apply what is still queued (waiting
+    for a writer that is applying it now). One cheap count otherwise; nothing for others."""
+    saved_at = visitor_session.get(_SAVED_AT) if has_request_context() else None
+    if saved_at is None:
+        return
+    if time.time() - saved_at > OWN_WRITES_WINDOW or apply_pending() == 0:
+        visitor_session.pop(_SAVED_AT, None)
 
 
 def rebuild(wait: float = 120.0, progress=None, procs: int | None = None) -> int:

@@ -109,6 +109,7 @@ def _engine_search(params: SearchParams, user):
 
 
 def search(user, params: SearchParams) -> Results:
+    indexing.catch_up_own_writes()  # someone who just saved finds their change
     result = _engine_search(params, user)
     if result is None:
         return Results(params, 0, available=False)
