@@ -80,6 +80,14 @@ def _build_world() -> dict:
     db.session.commit()
     topics, answers = _board(users, accounts["officer"])
     digest = _digest(accounts["officer"], made["case_study"])
+    from datetime import date
+
+    from app.models import DisasterDeclaration
+
+    declaration = DisasterDeclaration(name="試験の地震", prefectures=["石川県"], needs=["supplies"],
+                                      starts_on=date(2026, 12, 1))
+    db.session.add(declaration)
+    db.session.commit()
     # Plain values: the objects are detached once a request ends its session.
     return {
         "emails": {role: user.email for role, user in accounts.items()},
@@ -89,6 +97,7 @@ def _build_world() -> dict:
         "officers": [officers[0].id, own_officer.id],
         "user_id": accounts["officer"].id,
         "digest": digest,
+        "declarations": [declaration.id],
         "topics": topics,
         "answers": answers,
     }

@@ -54,6 +54,7 @@ def samples(world) -> dict[str, list]:
         "topic_id": world["topics"][:2],
         "answer_id": world["answers"][:2],
         "digest_id": [world["digest"]],
+        "declaration_id": world["declarations"],
         "name": [*figures.PUBLIC_TABLES, *figures.OFFICIAL_TABLES],  # /stats/<name>.csv
     }
 
