@@ -15,7 +15,7 @@ from app.services.stats import figures
 from app.sqlcount import counting_statements
 from tests.performance.conftest import OWN, PER_KIND, SENDER_TOKEN, more_threads_and_answers
 
-# Public pages (whoever looks at them) and the officials' inbox: at most 10 statements.
+# Public pages (as residents see them) and the officials' inbox: at most 10 statements.
 STATEMENT_BUDGET = 10
 BUDGET_PAGES = {"contact.inbox"}
 # Officials' working pages (board topics with answers and related topics, forms, admin) have
@@ -123,7 +123,10 @@ def test_every_page_stays_within_the_statement_budget(world_app, world_client, r
         seen[response.status_code] += 1
         if response.status_code >= 500:
             errors[url] = response.status_code
-        budget = STATEMENT_BUDGET if url in public or endpoint in BUDGET_PAGES else OFFICIALS_BUDGET
+        # Public pages as the public sees them, and the inbox; officials see more on every page
+        # (header counts, officials' panels) and are held to the officials' budget.
+        strict = (role == "anonymous" and url in public) or endpoint in BUDGET_PAGES
+        budget = STATEMENT_BUDGET if strict else OFFICIALS_BUDGET
         if len(statements) > budget:
             shapes = Counter(" ".join(s.split())[:90] for s in statements)
             over[url] = (len(statements), endpoint, shapes.most_common(2))
