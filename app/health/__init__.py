@@ -1,4 +1,4 @@
-"""Health checks for load balancers (/healthz: the process answers; no database, no cache)."""
+"""Health endpoints for process managers and load balancers: no login, no private data."""
 
 from flask import Blueprint
 
