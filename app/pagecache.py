@@ -123,10 +123,20 @@ def _anonymous_request() -> bool:
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "page_cache", True) is False or request.endpoint.rsplit(".", 1)[-1] == "static":
         return False
+    if _has_own_rate_limit(view):  # its limit counts in the view: every request must reach it
+        return False
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     # Reading the session costs no query: a visitor with a login, a remember cookie or a
     # message waiting to be shown gets their own rendering.
     return "_user_id" not in session and "_flashes" not in session and remember not in request.cookies
+
+
+def _has_own_rate_limit(view) -> bool:
+    from flask_limiter.util import get_qualified_name
+
+    from app.extensions import limiter
+
+    return bool(limiter.limit_manager.decorated_limits(get_qualified_name(view)))
 
 
 def _key(value: int) -> str:

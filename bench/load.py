@@ -62,12 +62,25 @@ def _settings(folder: Path, **extra) -> dict:
             "BOARD_INDEX_DIR": str(folder / "board_index"), **extra}
 
 
+def _schema_head() -> str:
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def build(folder: Path, n: int) -> None:
-    """Schema, reference data, n postings by bulk insert, and the search index (once)."""
+    """Schema, reference data, n postings by bulk insert, and the search index (once per
+    schema: a database built before a new migration is built again)."""
     marker = folder / "built.json"
-    if marker.exists():
+    wanted = {"postings": n, "schema": _schema_head()}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     from flask_migrate import upgrade
 
     from app import create_app
@@ -88,7 +101,7 @@ def build(folder: Path, n: int) -> None:
         indexing.rebuild(wait=3600)
         print(f"search index: {time.perf_counter() - started:.0f} s", flush=True)
         db.session.remove()
-    marker.write_text(json.dumps({"postings": n}))
+    marker.write_text(json.dumps(wanted))
 
 
 def _insert_postings(n: int) -> None:
