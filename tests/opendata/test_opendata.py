@@ -138,6 +138,6 @@ def test_download_streams_in_batches(client, world, monkeypatch):
     from app.services.opendata import export
 
     monkeypatch.setattr(export, "BATCH", 1)
-    response = client.get("/opendata/kakehashi-postings.jsonl")
+    response = client.get("/opendata/kakehashi-postings.jsonl", buffered=False)  # as the server gets it
     assert response.is_streamed
     assert len(response.get_data(as_text=True).splitlines()) == 2
