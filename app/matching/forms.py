@@ -21,6 +21,7 @@ class OutcomeForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.partner_list = []
+        self.partner_hint = None  # who wrote about the request, set by the view
 
     def validate_partners(self, field):
         self.partner_list, problems = resolve_municipalities(field.data)

@@ -14,6 +14,7 @@ from app.filters import int_arg
 from app.matching import bp
 from app.matching.forms import CaseStudyLinkForm, OutcomeForm
 from app.models import Notice, Posting, Thread
+from app.postings.forms import resolve_municipalities
 from app.services import matching
 from app.services.matching import notices, outcomes
 from app.services.matching.suggestions import MAX_SUGGESTIONS, suggest_for_page
@@ -66,10 +67,24 @@ def _threads(request_posting) -> list[Thread]:
     return [t for t in threads if permissions.can_read_thread(current_user, t)]
 
 
+def _writers(request_posting, threads: list[Thread]) -> list[str]:
+    """Municipalities that wrote about the request (the likely partners), as named in the threads."""
+    names = []
+    for thread in threads:
+        found, problems = resolve_municipalities(thread.sender_organisation)
+        if len(found) == 1 and not problems and found[0].id != request_posting.municipality_id:
+            names.append(found[0].name)
+    return list(dict.fromkeys(names))
+
+
 def _outcome_form(request_posting, partnership, formdata=None) -> OutcomeForm:
     form = OutcomeForm(formdata=formdata)
+    threads = _threads(request_posting)
     form.thread.choices = [(0, _("（選ばない）"))] + [
-        (t.id, f"{t.subject}（{t.sender_organisation or t.sender_name}）") for t in _threads(request_posting)]
+        (t.id, f"{t.subject}（{t.sender_organisation or t.sender_name}）") for t in threads]
+    writers = _writers(request_posting, threads)
+    if writers:
+        form.partner_hint = _("この募集にお問い合わせのあった自治体: %(names)s", names="、".join(writers))
     if formdata is None and partnership is not None:
         form.partners.data = "、".join(m.code for m in partnership.partners)
         form.thread.data = partnership.thread_id or 0
@@ -116,6 +131,21 @@ def record_outcome(posting_id: int):
             flash(_("連携の成立を記録しました。募集のページに「成立」と表示されます。"), "success")
             return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
     return render_template("matching/outcome_form.html", posting=posting, form=form, case_form=None), 400
+
+
+@bp.route("/postings/<int:posting_id>/outcome/withdraw", methods=["POST"])
+@login_required
+def withdraw_outcome(posting_id: int):
+    posting = _request_for_outcome(posting_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, description=_("操作を確認してください。"))
+    try:
+        outcomes.withdraw(posting, current_user)
+    except outcomes.OutcomeError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("成立の記録を取り消しました。募集状況は「募集中」に戻りました。"), "success")
+    return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
 
 
 @bp.route("/postings/<int:posting_id>/outcome/case-study", methods=["POST"])

@@ -33,6 +33,7 @@ def test_the_officer_records_a_match_and_everyone_sees_it(client, users, posting
     client.login(user.email)
     page = client.get(f"/postings/{request.id}").get_data(as_text=True)
     assert "成立を記録する" in page and "移動教室の件" in page  # the thread is offered as the cause
+    assert "この募集にお問い合わせのあった自治体: 川場村" in page  # its writer, as a likely partner
     response = client.post_form(f"/postings/{request.id}/outcome",
                                 {"partners": "川場村、群馬県みなかみ町", "thread": str(thread.id), "note": "協定を締結"},
                                 token_from=f"/postings/{request.id}")
@@ -119,3 +120,42 @@ def _municipality(code):
     from app.models import Municipality
 
     return db.session.scalar(select(Municipality).where(Municipality.code == code))
+
+
+def test_a_partnership_recorded_by_mistake_is_withdrawn(client, users, postings):
+    request = _request(postings)
+    user = _officer_for(users, request)
+    token = f"/postings/{request.id}"
+    client.login(user.email)
+    client.post_form(f"/postings/{request.id}/outcome", {"partners": "川場村", "thread": "0"}, token_from=token)
+    assert outcomes.figures(users.admin()).recorded == 1
+    # Someone else may not take it back.
+    client.logout()
+    client.login(users.officer("131041").email)
+    assert client.post_form(f"/postings/{request.id}/outcome/withdraw", {}, token_from=token).status_code == 403
+    client.logout()
+    client.login(user.email)
+    assert "成立の記録を取り消す" in client.get(token).get_data(as_text=True)
+    response = client.post_form(f"/postings/{request.id}/outcome/withdraw", {}, token_from=token)
+    assert response.status_code == 302
+    db.session.refresh(request)
+    assert request.request_status == "open" and outcomes.request_partnership(request) is None
+    assert outcomes.figures(users.admin()).total == 0
+    withdrawn = db.session.scalar(select(AuditLog).where(AuditLog.action == "outcome.withdraw"))
+    assert withdrawn.details["partners"] == ["104442"]  # the log keeps what the record said
+    page = client.get(token).get_data(as_text=True)
+    assert "成立: " not in page and "成立を記録する" in page
+    # Nothing left to take back: a message, nothing breaks.
+    again = client.post_form(f"/postings/{request.id}/outcome/withdraw", {}, token_from=token)
+    assert again.status_code == 302
+    assert "取り消す成立の記録がありません" in client.get(token).get_data(as_text=True)
+
+
+def test_a_request_set_to_matched_without_partners_asks_for_them(client, users, postings):
+    request = postings("partnership_request", "131121", title="区立小学校の移動教室先を募集します",
+                       contact_email="kyoiku@setagaya.example.jp",
+                       details={"sought": "移動教室の受入れ", "request_status": "matched"})
+    user = _officer_for(users, request)
+    client.login(user.email)
+    page = client.get(f"/postings/{request.id}").get_data(as_text=True)
+    assert "相手の自治体を記録すると" in page

@@ -45,6 +45,21 @@ def record(request: PartnershipRequest, partners: list[Municipality], actor, thr
     return partnership
 
 
+def withdraw(request: PartnershipRequest, actor) -> None:
+    """Take back a partnership recorded by mistake: the record goes (the audit log keeps what it
+    said) and the request is open again, so it is no longer counted."""
+    if actor is not None:
+        permissions.require(permissions.can_record_outcome(actor, request))
+    partnership = request_partnership(request)
+    if partnership is None:
+        raise OutcomeError("取り消す成立の記録がありません。")
+    _audit(actor, "outcome.withdraw", request, partnership)
+    db.session.delete(partnership)
+    batch = editing.Batch()
+    editing.set_request_status(request, "open", actor, batch=batch)
+    batch.finish()
+
+
 def link_case_study(request: PartnershipRequest, case_study: Posting | None, actor) -> Partnership:
     """The case study that tells what came of the partnership (None unlinks it)."""
     if actor is not None:
