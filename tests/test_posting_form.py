@@ -27,6 +27,24 @@ def test_the_contact_officer_defaults_to_the_writer_so_the_first_save_works(clie
     assert db.session.scalar(select(Posting)).officer_id == officer.officer.id
 
 
+def _new_officer_block(html: str) -> str:
+    return re.search(r'<details class="form-subgroup new-officer"[^>]*>', html).group(0)
+
+
+def test_the_new_officer_fields_stay_folded_until_needed(client, users):
+    """The writer is chosen, so the five new-officer fields are folded away; they open when
+    「新しい担当者」 is chosen or when they hold a value or an error."""
+    client.login(users.officer("131041").email)
+    html = client.get("/postings/new/cases").get_data(as_text=True)
+    assert " open" not in _new_officer_block(html)
+    assert 'id="contact_name"' in html  # still in the page: works without JavaScript
+    refused = client.post_form("/postings/new/cases", _form(contact_name="", contact_email=""))
+    assert refused.status_code == 400
+    assert " open" in _new_officer_block(refused.get_data(as_text=True))
+    typed = client.post_form("/postings/new/cases", _form(title=""))  # kept with the name typed in
+    assert " open" in _new_officer_block(typed.get_data(as_text=True))
+
+
 def test_the_form_is_grouped_and_explains_the_kind(client, users):
     client.login(users.officer("131041").email)
     html = client.get("/postings/new/requests").get_data(as_text=True)

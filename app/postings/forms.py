@@ -119,7 +119,7 @@ class PostingForm(FlaskForm):
     # 担当者
     # No Optional(): an empty choice must still reach validate_officer below.
     officer = SelectField(_l("担当者"), coerce=officer_id,
-                          description=_l("問い合わせを受ける人です。新しい人のときは「新しい担当者を下に入力」を選びます。"))
+                          description=_l("問い合わせを受ける人です。一覧にいない人のときは「新しい担当者を下に入力」を選び、下の「一覧にいない場合: 新しい担当者」を開いて入力します。"))
     contact_name = StringField(_l("新しい担当者の氏名"), validators=[Optional(), MaxLength(_l("氏名"), 100)])
     contact_department = StringField(_l("所属（部署）"), validators=[Optional(), MaxLength(_l("所属（部署）"), 120)])
     contact_title = StringField(_l("役職"), validators=[Optional(), MaxLength(_l("役職"), 60)])
