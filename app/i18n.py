@@ -6,7 +6,7 @@ the catalogue, so pages can show them translated with the `translated` filter.
 """
 
 from flask import current_app, has_request_context, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 LANG_COOKIE = "lang"
 
@@ -26,3 +26,14 @@ def N_(text: str) -> str:  # noqa: N802 (the gettext convention for "mark, don't
 def translated(label) -> str:
     """A fixed label marked with N_, in the visitor's language (plain text, still escaped)."""
     return gettext(str(label)) if label else label
+
+
+def category_label(code: str, survey_label: str) -> str:
+    """A survey category as shown: the survey's own Japanese label, or for an English visitor
+    the plain English name of its theme (the survey has no English of its own)."""
+    if has_request_context() and str(get_locale() or "") == "en":
+        from app.public.themes import THEMES
+
+        if code in THEMES:
+            return THEMES[code][1]
+    return survey_label

@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.fields import DayField, NumberField
-from app.i18n import translated
+from app.i18n import category_label, translated
 from app.models import REGIONS, Category, Municipality
 from app.models.geo import NATIONWIDE
 from app.models.kinds import (
@@ -145,7 +145,7 @@ class PostingForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories.choices = [
-            (c.code, f"{c.code} {c.label}")
+            (c.code, f"{c.code} {category_label(c.code, c.label)}")
             for c in db.session.scalars(select(Category).order_by(Category.position))
         ]
         self.status.choices = _choices(STATUSES)

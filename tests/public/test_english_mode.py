@@ -68,3 +68,14 @@ def test_forms_messages_and_error_pages_in_english(client, world, users):
         assert english in events, english
     for japanese in ("イベント名", "物産展・フェア", "開始日時", "一般公開", "（なし）"):
         assert japanese not in events, japanese
+
+
+def test_statistics_in_english_name_regions_and_categories_in_english(client, world):
+    client.set_cookie("lang", "en")
+    text = _visible_text(client.get("/stats/").get_data(as_text=True))
+    for english in ("Kyushu and Okinawa", "Tohoku", "Moving to the countryside"):
+        assert english in text, english
+    for japanese in ("九州・沖縄", "移住希望者への支援", "データはまだありません"):
+        assert japanese not in text, japanese
+    client.set_cookie("lang", "ja")
+    assert "移住希望者への支援" in client.get("/stats/").get_data(as_text=True)  # the survey's own words

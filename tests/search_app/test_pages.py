@@ -161,6 +161,9 @@ def test_facets_in_english_name_kinds_regions_and_years_in_english(demo):
         assert english in facets, english
     for japanese in ("連携・交流事例", "災害時相互協力", "九州・沖縄", "東北", "年（"):
         assert japanese not in facets, japanese
+    from app.public.themes import THEMES
+
+    assert f"B-5 {THEMES['B-5'][1]}" in facets and "B-5 災害時の相互協力" not in facets  # the theme's English
     chosen = client.get("/search/?q=防災&region=東北").get_data(as_text=True)
     assert "Region: Tohoku" in chosen
     # Without the English toggle the same page is Japanese.

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app import permissions
 from app.extensions import db
-from app.i18n import translated
+from app.i18n import category_label, translated
 from app.models import Category, Posting
 from app.models.postings import KINDS, REQUEST_STATUSES, STATUSES
 from app.permissions import visible_postings
@@ -139,13 +139,13 @@ def category_labels() -> dict[str, str]:
 
 
 def value_label(name: str, value: str) -> str:
-    """A facet value as people read it, in the visitor's language (stored codes translated;
-    categories, prefectures and tags are data and stay as written)."""
+    """A facet value as people read it, in the visitor's language (stored codes translated,
+    categories by their theme's English name; prefectures and tags are data, as written)."""
     if name == "kind":
         return translated(KINDS.get(value, value))
     if name == "category":
         label = category_labels().get(value)
-        return f"{value} {label}" if label else value
+        return f"{value} {category_label(value, label)}" if label else value
     if name == "status":
         return translated(STATUSES.get(value, value))
     if name == "year":

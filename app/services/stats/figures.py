@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app import permissions
 from app.extensions import db
-from app.i18n import translated
+from app.i18n import category_label, translated
 from app.models import REGIONS, Category, Municipality, Posting, Thread
 from app.models.kinds import KINDS, kind_name
 from app.models.postings import posting_categories
@@ -58,7 +58,7 @@ def by_category(user) -> Table:
     return Table(
         "categories", _l("カテゴリ別：アンケートで要望した自治体の数と、架け橋の投稿数"),
         [_l("コード"), _l("カテゴリ"), _l("アンケートで要望した自治体数"), _l("架け橋の投稿数")],
-        [[c.code, c.label, c.survey_count, counts.get(c.id, 0)] for c in categories],
+        [[c.code, category_label(c.code, c.label), c.survey_count, counts.get(c.id, 0)] for c in categories],
         chart="grouped", series=[2, 3],
         note=_l("アンケートの数は「全国市町村アンケート結果について（詳細版）」の提案分類ごとの回答数です。"
                 "1件の投稿が複数のカテゴリに当たることがあります。"),
