@@ -1,6 +1,7 @@
 """Validated list filters from the query string, shared by list pages and municipality pages."""
 
 from flask import abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from app.models import REGIONS
@@ -28,7 +29,7 @@ def _choice(name: str, allowed, label: str) -> str | None:
     if not value:
         return None
     if value not in allowed:
-        abort(400, description=f"{label}の指定「{value}」は使えません。")
+        abort(400, description=_("%(label)sの指定「%(value)s」は使えません。", label=label, value=value))
     return value
 
 
@@ -45,11 +46,11 @@ def page_arg() -> int:
     raw = request.args.get("page", "1").strip() or "1"
     # isascii: "²".isdigit() is true but int("²") fails.
     if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
-        abort(400, description=f"ページ番号は1〜{MAX_PAGE}の数で指定してください。")
+        abort(400, description=_("ページ番号は1〜%(max)sの数で指定してください。", max=MAX_PAGE))
     # The length check keeps int() cheap (and below Python's digit limit).
     if len(raw) > len(str(MAX_PAGE)) or int(raw) > MAX_PAGE:
-        abort(400, description=f"ページ{raw[:12]}はありません。最後のページより後です"
-                               f"（ページ番号は{MAX_PAGE}まで）。")
+        abort(400, description=_("ページ%(page)sはありません。最後のページより後です（ページ番号は%(max)sまで）。",
+                                 page=raw[:12], max=MAX_PAGE))
     return int(raw)
 
 
@@ -57,7 +58,8 @@ def past_the_end(page: int, pages: int, total: int) -> str | None:
     """The message for a page number after the last page, or None when the page exists."""
     if page <= max(pages, 1):
         return None
-    return f"ページ{page}はありません。最後のページより後です（全{pages}ページ、{total}件）。"
+    return _("ページ%(page)sはありません。最後のページより後です（全%(pages)sページ、%(total)s件）。",
+             page=page, pages=pages, total=total)
 
 
 def int_arg(name: str, label: str, low: int, high: int, default: int | None = None) -> int | None:
@@ -65,22 +67,22 @@ def int_arg(name: str, label: str, low: int, high: int, default: int | None = No
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) or not low <= int(raw) <= high:
-        abort(400, description=f"{label}は{low}〜{high}の数で指定してください。")
+        abort(400, description=_("%(label)sは%(low)s〜%(high)sの数で指定してください。", label=label, low=low, high=high))
     return int(raw)
 
 
 def text_arg(name: str, label: str, max_length: int) -> str:
     value = request.args.get(name, "").strip()
     if len(value) > max_length:
-        abort(400, description=f"{label}は{max_length}文字以内で指定してください。")
+        abort(400, description=_("%(label)sは%(max)s文字以内で指定してください。", label=label, max=max_length))
     return value
 
 
 def list_filters(kind: str | None = None) -> ListFilters:
     return ListFilters(
-        kind=kind or _choice("kind", KINDS, "種類"),
-        category=_choice("category", CATEGORY_CODES, "カテゴリ"),
-        prefecture=_choice("prefecture", PREFECTURES, "都道府県"),
-        region=_choice("region", REGIONS, "地域"),
-        status=_choice("status", {**STATUSES, **REQUEST_STATUSES}, "状態"),
+        kind=kind or _choice("kind", KINDS, _("種類")),
+        category=_choice("category", CATEGORY_CODES, _("カテゴリ")),
+        prefecture=_choice("prefecture", PREFECTURES, _("都道府県")),
+        region=_choice("region", REGIONS, _("地域")),
+        status=_choice("status", {**STATUSES, **REQUEST_STATUSES}, _("状態")),
     )

@@ -107,7 +107,7 @@ def test_every_marked_string_is_in_the_english_catalogue():
 # Python modules whose strings people read on a page: form labels, choices and messages, flash
 # messages, error pages. Left out on purpose: the JSON API and open-data metadata (Japanese for
 # every client), and text that only goes into mail (the worker writes mail in Japanese).
-PAGE_MODULES = ["*/forms.py", "*/views.py", "errors.py", "fields.py", "validators.py"]
+PAGE_MODULES = ["*/forms.py", "*/views.py", "errors.py", "fields.py", "validators.py", "filters.py", "search/params.py"]
 NOT_PAGES = {"api/views.py", "opendata/views.py"}
 MAIL_ONLY = {"board/views.py": ("このメールは、あなたが架け橋の職員掲示板に書いた話題「",
                                  "」を読んだ職員から連絡があったため送信しています。")}

@@ -166,5 +166,7 @@ def test_facets_in_english_name_kinds_regions_and_years_in_english(demo):
     assert f"B-5 {THEMES['B-5'][1]}" in facets and "B-5 災害時の相互協力" not in facets  # the theme's English
     chosen = client.get("/search/?q=防災&region=東北").get_data(as_text=True)
     assert "Region: Tohoku" in chosen
+    refused = client.get("/search/?kind=xyz")
+    assert refused.status_code == 400 and "“xyz” cannot be used for Kind." in refused.get_data(as_text=True)
     # Without the English toggle the same page is Japanese.
     assert "九州・沖縄" in demo.test_client().get("/search/?q=防災").get_data(as_text=True)
