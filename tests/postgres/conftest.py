@@ -5,11 +5,13 @@ The server is installed and started by scripts/install-test-deps.d/postgres.sh (
 """
 
 import os
+import time
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from app import create_app
 from app.extensions import db
@@ -37,6 +39,20 @@ def postgres_server():
     return SERVER_URL
 
 
+def drop_database(admin, name: str, attempts: int = 20) -> None:
+    """Drop a test database. FORCE may not end an autovacuum worker (a superuser's process):
+    that is refused with InsufficientPrivilege, so wait for the worker to finish and retry."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'drop database if exists "{name}" with (force)'))
+            return
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
 @pytest.fixture
 def pg_app(postgres_server, tmp_path):
     name = f"kakehashi_test_{uuid.uuid4().hex[:12]}"
@@ -51,6 +67,5 @@ def pg_app(postgres_server, tmp_path):
             db.session.remove()
             db.engine.dispose()
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database if exists "{name}" with (force)'))
+        drop_database(admin, name)
         admin.dispose()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from search_index import SearchEngine
-from tests.postgres.conftest import postgres_server  # noqa: F401  (the fixture)
+from tests.postgres.conftest import drop_database, postgres_server  # noqa: F401  (the fixture)
 
 from .helpers import corpus
 
@@ -29,8 +29,7 @@ def search_database(request):
     url = make_url(server).set(database=name, drivername="postgresql")
     conninfo = url.render_as_string(hide_password=False)
     yield lambda: psycopg.connect(conninfo)
-    with admin.connect() as conn:
-        conn.execute(text(f'drop database if exists "{name}" with (force)'))
+    drop_database(admin, name)
     admin.dispose()
 
 
