@@ -137,6 +137,20 @@ def find_municipalities(text: str, choices=None, limit: int = 11) -> list[Munici
     )).limit(limit)))
 
 
+def pick_municipality(text: str, choices=None) -> Municipality:
+    """The one municipality `text` names; ValueError (Japanese) if none, or naming the
+    candidates if several."""
+    found = find_municipalities(text, choices)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValueError(_("「%(text)s」に当てはまる自治体が見つかりません。自治体名か6桁の団体コードを"
+                           "入力してください。", text=text))
+    shown = "、".join(municipality_label(m) for m in found[:10])
+    raise ValueError(_("「%(text)s」に当てはまる自治体が複数あります。団体コードで選んでください: "
+                       "%(candidates)s", text=text, candidates=shown))
+
+
 class MunicipalityInput(TextInput):
     """A text input with a <datalist> of the field's choices (browsers suggest as you type)."""
 
@@ -191,13 +205,7 @@ class MunicipalityField(StringField):
     def pre_validate(self, form):
         if not self.raw:
             return  # DataRequired (or Optional) decides
-        found = find_municipalities(self.raw, self._choices())
-        if len(found) == 1:
-            self.data = found[0]
-            return
-        if not found:
-            raise StopValidation(_("「%(text)s」に当てはまる自治体が見つかりません。自治体名か6桁の団体コードを"
-                                   "入力してください。", text=self.raw))
-        shown = "、".join(municipality_label(m) for m in found[:10])
-        raise StopValidation(_("「%(text)s」に当てはまる自治体が複数あります。団体コードで選んでください: "
-                               "%(candidates)s", text=self.raw, candidates=shown))
+        try:
+            self.data = pick_municipality(self.raw, self._choices())
+        except ValueError as exc:
+            raise StopValidation(str(exc)) from None

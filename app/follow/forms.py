@@ -23,7 +23,7 @@ class FollowEditForm(FlaskForm):
 class AddFollowForm(FlaskForm):
     target = SelectField(_l("フォローする対象"), choices=[
         ("category", _l("カテゴリ")), ("region", _l("地域")), ("prefecture", _l("都道府県")),
-        ("municipality", _l("自治体（団体コード）")), ("kind", _l("投稿の種類")),
+        ("municipality", _l("自治体")), ("kind", _l("投稿の種類")),
     ])
     value = StringField(_l("値"), validators=[DataRequired(_l("選ぶか入力してください。")), Length(max=40)])
 

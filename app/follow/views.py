@@ -10,6 +10,7 @@ from app import permissions
 from app.extensions import csrf, db
 from app.follow import bp
 from app.follow.forms import AddFollowForm, ConfirmForm, FollowEditForm
+from app.i18n import translated
 from app.models import Category, Digest, Follow
 from app.models.base import utcnow
 from app.public.feeds import _atom_time
@@ -122,7 +123,7 @@ def digest(digest_id: int):
     for item in found.items:
         groups.setdefault(item.group, []).append(item)
     return render_template("follow/digest.html", digest=found, groups=groups,
-                           label=digests.PERIOD_LABELS.get(found.frequency, ""))
+                           label=translated(digests.PERIOD_LABELS.get(found.frequency, "")))
 
 
 # --- without login: one-click unsubscribe (RFC 8058) and feeds -----------------------------

@@ -12,18 +12,20 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_, translated
 from app.models.base import utcnow
 
 # What a follow is about (a saved search carries words and filters; the others one value).
+# Labels are marked with N_: digests (written by the worker) keep them Japanese, pages translate.
 TARGETS = {
-    "search": "保存した検索",
-    "category": "カテゴリ",
-    "region": "地域",
-    "prefecture": "都道府県",
-    "municipality": "自治体",
-    "kind": "投稿の種類",
+    "search": N_("保存した検索"),
+    "category": N_("カテゴリ"),
+    "region": N_("地域"),
+    "prefecture": N_("都道府県"),
+    "municipality": N_("自治体"),
+    "kind": N_("投稿の種類"),
 }
-FREQUENCIES = {"daily": "毎日", "weekly": "毎週", "immediate": "すぐに"}
+FREQUENCIES = {"daily": N_("毎日"), "weekly": N_("毎週"), "immediate": N_("すぐに")}
 # Immediate mail is only for what cannot wait; other matches of the same follow come daily.
 URGENT_KINDS = ("partnership_request", "disaster_offer")
 
@@ -53,11 +55,11 @@ class Follow(db.Model):
 
     @property
     def target_label(self) -> str:
-        return TARGETS.get(self.target, self.target)
+        return translated(TARGETS.get(self.target, self.target))
 
     @property
     def frequency_label(self) -> str:
-        return FREQUENCIES.get(self.frequency, self.frequency)
+        return translated(FREQUENCIES.get(self.frequency, self.frequency))
 
     def __repr__(self) -> str:
         return f"<Follow {self.id} {self.target} {self.name}>"

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import N_
 from app.models import Digest, DigestItem, Follow, Posting, User
 from app.models.base import utcnow
 from app.models.follows import URGENT_KINDS
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 
 JOB_NAME = "follow_digests"
 PASSES = ("immediate", "daily", "weekly")
-PERIOD_LABELS = {"immediate": "新着のお知らせ", "daily": "毎日のまとめ", "weekly": "毎週のまとめ"}
+PERIOD_LABELS = {"immediate": N_("新着のお知らせ"), "daily": N_("毎日のまとめ"), "weekly": N_("毎週のまとめ")}
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Saving searches and following things: create, describe, rename, pause, delete."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import permissions
 from app.extensions import db
+from app.fields import pick_municipality
+from app.i18n import translated
 from app.models import Follow, Municipality
 from app.models.base import utcnow
 from app.models.follows import FREQUENCIES, TARGETS
@@ -32,18 +35,35 @@ def value_label(name: str, value: str) -> str:
     return query.value_label(name, value)
 
 
-FILTER_LABELS = {"kind": "種類", "category": "カテゴリ", "prefecture": "都道府県", "region": "地域",
-                 "field": "分野", "request_status": "募集状況", "municipality": "自治体"}
+# The search page's own filter names, plus the one only follows have.
+FILTER_LABELS = {**query.FACET_LABELS, "municipality": _l("自治体")}
 
 
 def describe(follow: Follow) -> str:
-    """What the follow matches, in words: 検索語「防災 東北」、種類: 連携の募集."""
+    """What the follow matches, in words: 検索語「防災 東北」、種類: 連携の募集 (in the
+    visitor's language on pages, Japanese in digests)."""
     parts = []
     if follow.q:
-        parts.append(f"検索語「{follow.q}」")
+        parts.append(_("検索語「%(q)s」", q=follow.q))
     for name, value in (follow.filters or {}).items():
         parts.append(f"{FILTER_LABELS.get(name, name)}: {value_label(name, value)}")
-    return "、".join(parts) or "すべての新着"
+    return _("、").join(parts) or _("すべての新着")
+
+
+def _kind_key(value: str) -> str:
+    """A kind by its key or its label, in Japanese or in the visitor's language."""
+    for key, label in KINDS.items():
+        if value in (key, label, translated(label)):
+            return key
+    return value
+
+
+def _municipality_code(value: str) -> str:
+    """A municipality by code, name, prefecture + name or reading (the shared picker's lookup)."""
+    try:
+        return pick_municipality(value.zfill(6) if value.isdigit() else value).code
+    except ValueError as exc:
+        raise FollowError(str(exc)) from None
 
 
 def _check_value(name: str, value: str) -> str:
@@ -53,10 +73,10 @@ def _check_value(name: str, value: str) -> str:
         "request_status": REQUEST_STATUSES,
     }
     if name == "municipality":
-        value = value.zfill(6) if value.isdigit() else value
-        if db.session.scalar(select(Municipality.id).where(Municipality.code == value)) is None:
-            raise FollowError(_("団体コード「%(v)s」の自治体はありません。", v=value))
-    elif name == "field":
+        return _municipality_code(value)
+    if name == "kind":
+        value = _kind_key(value)
+    if name == "field":
         if not value or len(value) > 40:
             raise FollowError(_("分野は40文字以内で指定してください。"))
     elif value not in allowed.get(name, ()):
