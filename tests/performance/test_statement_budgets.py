@@ -165,4 +165,8 @@ def test_pages_cost_the_same_with_twice_as_many_postings(world_app, world_client
                            categories=["A-4", "B-5"], fields=["観光", f"追加{i}"],
                            title=f"追加の防災の物語 {i}")
         more_threads_and_answers(world, posting.id)
-    assert costs() == before
+    after = costs()
+    # One statement either way is not a row-by-row load: db.paginate skips its COUNT when the
+    # first page is not full, so a page may gain or lose that one as rows are added. Loading
+    # row by row would add a statement per added posting (12 here).
+    assert {url: n for url, n in after.items() if abs(n - before[url]) > 1} == {}, (before, after)
