@@ -24,6 +24,7 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 
 class Config:
     ENVIRONMENT = "development"  # set by each class below; production refuses unsafe settings
+    # Signs sessions, CSRF tokens and the links in mails; production refuses the development key.
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     # Empty means "sqlite:///<instance>/kakehashi.sqlite3", set in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
@@ -93,11 +94,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
+    # Flask-Login's "remember me" cookie; a visitor carrying it never gets a cached page.
+    REMEMBER_COOKIE_NAME = os.environ.get("REMEMBER_COOKIE_NAME", "remember_token")
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
 
-    # i18n
+    # Interface languages: Japanese first; English through app/translations (fixed).
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ["ja", "en"]
@@ -113,13 +116,15 @@ class Config:
     # bounds what depends on the clock (upcoming events).
     PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
 
-    POSTINGS_PER_PAGE = 20
-    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # bytes of one request (Flask answers 413 beyond)
     # Werkzeug's default password hash; tests lower the cost for speed only.
     PASSWORD_HASH_METHOD = "scrypt"
+    # `flask data demo` prints the demo accounts' passwords (development only).
     SHOW_DEMO_ACCOUNTS = False
     # /contact/dev/mailbox: the dev SMTP sink's mail, private links included (never in production).
     DEV_MAILBOX = _env_bool("DEV_MAILBOX", False)
+    # Where `flask mail sink` keeps what it receives; empty means "<instance>/mail".
+    DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", "")
     CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "")  # "" = app/security.py's
 
 
