@@ -54,6 +54,34 @@ def load_demo(force: bool):
         _print_demo_accounts(demo.ensure_demo_accounts(), demo.DEMO_PASSWORD)
 
 
+@data_cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_data(folder: Path):
+    """Write every table (ids, timestamps, password hashes, the migration) to FOLDER as JSON Lines."""
+    from app.services.data import transfer
+
+    try:
+        report = transfer.export_database(folder)
+    except transfer.TransferError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Exported {report.total} rows of {len(report.rows)} tables (migration {report.revision}) "
+               f"to {folder}. The search indexes are not in it: `flask search rebuild` after import.")
+
+
+@data_cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_data(folder: Path):
+    """Load an export into this empty, migrated database (`flask db upgrade` first)."""
+    from app.services.data import transfer
+
+    try:
+        report = transfer.import_database(folder)
+    except transfer.TransferError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported {report.total} rows of {len(report.rows)} tables (migration {report.revision}). "
+               "Now: `flask search rebuild` and `flask board rebuild`.")
+
+
 def _print_demo_accounts(accounts: list[dict], password: str) -> None:
     from app.services.data.demo import DEMO_SIGNUP
 
