@@ -130,3 +130,17 @@ def test_systemd_units_start_the_app_as_documented():
     assert "ExecStart=/srv/kakehashi/.venv/bin/flask worker" in worker
     for unit in (web, worker):
         assert "EnvironmentFile=/etc/kakehashi/kakehashi.env" in unit
+
+
+def test_env_example_reads_the_same_in_a_shell():
+    """The `flask` commands of docs/deploy.md read the file with a shell (systemd reads it too):
+    every value, quoted where it has spaces or < > ;, comes out whole."""
+    path = DEPLOY / "kakehashi.env.example"
+    script = f'set -eu; set -a; . "{path}"; set +a; env -0'
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    shell = dict(item.split("=", 1) for item in result.stdout.split("\0") if "=" in item)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"([A-Z][A-Z0-9_]*)=(.*)$", line)
+        if match:
+            assert shell[match.group(1)] == match.group(2).strip('"'), line
