@@ -11,11 +11,13 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +58,7 @@ posting_partners = Table(
     db.metadata,
     Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
     Column("municipality_id", ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_posting_partners_municipality_id", "municipality_id"),  # a town's postings as partner
 )
 
 
@@ -88,7 +91,11 @@ class Tag(db.Model):
 
 class Posting(db.Model):
     __tablename__ = "postings"
-    __table_args__ = (UniqueConstraint("external_id"),)
+    __table_args__ = (
+        UniqueConstraint("external_id"),
+        # The lists' order (services/postings/listing.py): pages are read in order, not sorted.
+        Index("ix_postings_shown_at", text("coalesce(published_at, created_at)"), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)

@@ -2,12 +2,17 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.extensions import db
-from app.models import Category, Municipality, Posting
-from app.models.postings import PartnershipRequest
+from app.models import Category, Municipality, Posting, Tag
+from app.models.postings import (
+    PartnershipRequest,
+    posting_categories,
+    posting_partners,
+    posting_tags,
+)
 from app.permissions import visible_postings
 
 
@@ -34,12 +39,7 @@ def filtered_postings(user, filters: ListFilters) -> Select:
     if filters.region:
         stmt = stmt.where(_involves(Municipality.region == filters.region))
     if filters.municipality_id:
-        stmt = stmt.where(
-            or_(
-                Posting.municipality_id == filters.municipality_id,
-                Posting.partners.any(Municipality.id == filters.municipality_id),
-            )
-        )
+        stmt = stmt.where(Posting.id.in_(ids_involving(filters.municipality_id)))
     if filters.status in ("open", "matched", "closed"):
         stmt = stmt.where(PartnershipRequest.request_status == filters.status)
     elif filters.status in ("draft", "published", "archived"):
@@ -48,6 +48,16 @@ def filtered_postings(user, filters: ListFilters) -> Select:
         stmt = stmt.where(Posting.status != "archived")
     order = func.coalesce(Posting.published_at, Posting.created_at).desc()
     return stmt.order_by(order, Posting.id.desc())
+
+
+def ids_involving(municipality_id: int):
+    """Ids of the postings a town owns or is a partner of, found by key: a test of every
+    posting in the lists' order would read them all for a town with few postings."""
+    postings = Posting.__table__
+    return union(
+        select(postings.c.id).where(postings.c.municipality_id == municipality_id),
+        select(posting_partners.c.posting_id).where(posting_partners.c.municipality_id == municipality_id),
+    )
 
 
 def _involves(condition):
@@ -61,7 +71,25 @@ def count_visible(user, **criteria) -> int:
 
 def get_posting(posting_id: int) -> Posting | None:
     """One posting with every relation its page shows, in one query (the caller checks who
-    may see it)."""
-    return db.session.get(Posting, posting_id, options=[
-        joinedload(Posting.categories), joinedload(Posting.partners), joinedload(Posting.tags)
-    ])
+    may see it).
+
+    The link tables are joined flat, on their keys: the nested outer joins an eager load of a
+    `secondary` relation makes (`LEFT JOIN (posting_categories JOIN categories)`) had SQLite
+    read each link table whole for one posting. Ordering by each collection's own order keeps
+    every collection in that order across the rows the joins multiply.
+    """
+    partner = aliased(Municipality)
+    stmt = (
+        select(Posting)
+        .where(Posting.id == posting_id)
+        .outerjoin(posting_categories, posting_categories.c.posting_id == Posting.id)
+        .outerjoin(Category, Category.id == posting_categories.c.category_id)
+        .outerjoin(posting_partners, posting_partners.c.posting_id == Posting.id)
+        .outerjoin(partner, partner.id == posting_partners.c.municipality_id)
+        .outerjoin(posting_tags, posting_tags.c.posting_id == Posting.id)
+        .outerjoin(Tag, Tag.id == posting_tags.c.tag_id)
+        .options(contains_eager(Posting.categories), contains_eager(Posting.partners.of_type(partner)),
+                 contains_eager(Posting.tags))
+        .order_by(Category.position, partner.code, Tag.name)
+    )
+    return db.session.scalars(stmt).unique().first()

@@ -7,11 +7,16 @@ from app.models import Municipality, Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import posting_partners
 from app.permissions import visible_postings
+from app.services.postings.listing import ids_involving
 
 
-def _involvement(user):
-    """(posting_id, municipality_id) for every owner and partner of a posting the user may see."""
-    visible = visible_postings(user).with_only_columns(Posting.id, Posting.municipality_id).subquery()
+def _involvement(user, among=None):
+    """(posting_id, municipality_id) for every owner and partner of a posting the user may see
+    (of the postings whose ids `among` selects, if given)."""
+    visible = visible_postings(user).with_only_columns(Posting.id, Posting.municipality_id)
+    if among is not None:
+        visible = visible.where(Posting.id.in_(among))
+    visible = visible.subquery()
     owners = select(visible.c.id.label("posting_id"), visible.c.municipality_id.label("muni_id"))
     partners = select(
         posting_partners.c.posting_id.label("posting_id"),
@@ -62,13 +67,11 @@ def shade_level(count: int, bins: list[tuple[int, int]]) -> int:
 
 def partners_of(user, muni: Municipality) -> list[tuple[Municipality, int]]:
     """Municipalities that share a posting with `muni` the user may see, with how many."""
-    inv = _involvement(user)
-    mine = select(inv.c.posting_id).where(inv.c.muni_id == muni.id)
-    inv2 = _involvement(user)
+    inv = _involvement(user, among=ids_involving(muni.id))
     rows = db.session.execute(
-        select(Municipality, func.count(distinct(inv2.c.posting_id)).label("n"))
-        .join(inv2, inv2.c.muni_id == Municipality.id)
-        .where(inv2.c.posting_id.in_(mine), Municipality.id != muni.id)
+        select(Municipality, func.count(distinct(inv.c.posting_id)).label("n"))
+        .join(inv, inv.c.muni_id == Municipality.id)
+        .where(Municipality.id != muni.id)
         .group_by(Municipality.id)
     ).all()
     return sorted(((m, n) for m, n in rows), key=lambda x: (-x[1], x[0].code))
