@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.load                     # 10,000 postings
     .venv/bin/python -m bench.load --postings 100000   # national scale (first build is long)
+    .venv/bin/python -m bench.load --saves-only        # the save latency alone, in process
 
 Builds (once, kept in instance/bench-N/) a database of N synthetic postings (bench/synth.py)
 with its search index, starts gunicorn on a loopback port, and for each page runs wrk for a
@@ -252,9 +253,10 @@ print((time.perf_counter() - t) * 1000)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float]]:
-    """ms until the edit form's POST is answered, and until the change is searchable (the
-    index write after the response included), over `saves` edits of one posting."""
+def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float], list[float]]:
+    """ms until the edit form's POST is answered (wall, and CPU of this process), and until
+    the change is searchable (the index write after the response included), over `saves`
+    edits of one posting."""
     import re as _re
 
     from sqlalchemy import select
@@ -276,7 +278,7 @@ def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float
                                                           Posting.status == "published").limit(1))
         posting_id, summary = posting.id, posting.summary
     words = ["天文台", "鍾乳洞", "灯台", "雪まつり", "棚田", "温泉郷"]
-    answered, searchable = [], []
+    answered, answered_cpu, searchable = [], [], []
     for i in range(saves):
         edit = client.get(f"/postings/{posting_id}/edit").get_data(as_text=True)
         token = _re.search(r'name="csrf_token"[^>]*value="([^"]+)"', edit).group(1)
@@ -286,9 +288,10 @@ def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float
                 "officer": str(officer.id), "status": "published", "visibility": "public",
                 "period_start": "2024-04", "period_end": "", "activities": "", "outcomes": "",
                 "challenges": "", "municipality": "131041"}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.post(f"/postings/{posting_id}/edit", data=form, buffered=False)
         answered.append((time.perf_counter() - started) * 1000)
+        answered_cpu.append((time.process_time() - cpu) * 1000)
         assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
         response.close()  # the server closes the response: the index write runs now
         reader = app.test_client()
@@ -298,7 +301,7 @@ def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float
                 break
             time.sleep(0.02)
         searchable.append((time.perf_counter() - started) * 1000)
-    return answered, searchable
+    return answered, answered_cpu, searchable
 
 
 # --- under gunicorn --------------------------------------------------------------------------
@@ -395,9 +398,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--saves", type=int, default=30)
+    ap.add_argument("--saves-only", action="store_true",
+                    help="only the save latency (no server, no wrk)")
     args = ap.parse_args()
-    ensure_tools()
     folder = ROOT / "instance" / f"bench-{args.postings}"
+    if args.saves_only:
+        build(folder, args.postings)
+        print_saves(folder, args)
+        return
+    ensure_tools()
     build(folder, args.postings)
     story = story_path(folder)
     paths = [(label, path.format(story=story)) for label, path in PAGES]
@@ -423,10 +432,15 @@ def main() -> None:
     warm = [first_search(folder, warm=True) for _ in range(3)]
     print(f"\nfresh process, first search: {statistics.median(cold):.0f} ms cold, "
           f"{statistics.median(warm):.0f} ms after warm-up (median of 3)", flush=True)
-    answered, searchable = save_latency(folder, args.saves)
-    print(f"save (edit form POST, {len(answered)} saves): answered p50 {statistics.median(answered):.0f} ms, "
-          f"max {max(answered):.0f} ms; searchable p50 {statistics.median(searchable):.0f} ms, "
-          f"max {max(searchable):.0f} ms")
+    print_saves(folder, args)
+
+
+def print_saves(folder: Path, args) -> None:
+    answered, answered_cpu, searchable = save_latency(folder, args.saves)
+    print(f"save ({args.postings:,} postings, edit form POST, {len(answered)} saves, load average "
+          f"{os.getloadavg()[0]:.1f}): answered p50 {statistics.median(answered):.0f} ms, "
+          f"max {max(answered):.0f} ms, CPU p50 {statistics.median(answered_cpu):.0f} ms; searchable p50 {statistics.median(searchable):.0f} ms, "
+          f"max {max(searchable):.0f} ms", flush=True)
 
 
 if __name__ == "__main__":
