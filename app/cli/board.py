@@ -27,4 +27,6 @@ def rebuild():
     from app.services.board import search
 
     count = search.rebuild()
-    click.echo(f"Indexed {count} board topics into {current_app.config['BOARD_INDEX_DIR']}")
+    where = ("PostgreSQL" if current_app.config["SEARCH_BACKEND"] == "postgres"
+             else current_app.config["BOARD_INDEX_DIR"])
+    click.echo(f"Indexed {count} board topics into {where}")
