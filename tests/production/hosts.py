@@ -97,15 +97,18 @@ class Response:
 class Browser:
     """A visitor with their own cookies; redirects are not followed (the tests look at them)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, forwarded_for: str | None = None):
         self.base_url = base_url
+        # As nginx would say who the visitor is (the hosts trust one proxy: TRUSTED_PROXIES=1).
+        self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
 
     def request(self, path: str, data: dict | None = None) -> Response:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        url = self.base_url + urllib.parse.quote(path, safe="/?=&%:")
         try:
-            with self.opener.open(self.base_url + urllib.parse.quote(path, safe="/?=&%:"), data=body, timeout=30) as response:
+            with self.opener.open(urllib.request.Request(url, data=body, headers=self.headers), timeout=30) as response:
                 return Response(response.status, response.headers, response.read())
         except urllib.error.HTTPError as error:
             return Response(error.code, error.headers, error.read())

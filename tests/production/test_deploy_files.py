@@ -21,9 +21,13 @@ TEST_ONLY = {"RATELIMIT_ENABLED"}
 
 
 def declared_settings() -> set[str]:
-    """The environment variables config.py reads."""
-    source = (ROOT / "config.py").read_text(encoding="utf-8")
-    return set(re.findall(r'(?:environ\.get|_env_int|_env_bool|_env_float)\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    """The environment variables config.py (the app) and gunicorn.conf.py (the web server) read."""
+    names = set()
+    for path in (ROOT / "config.py", ROOT / "gunicorn.conf.py"):
+        if path.exists():
+            source = path.read_text(encoding="utf-8")
+            names |= set(re.findall(r'(?:environ\.get|_env_int|_env_bool|_env_float|_int)\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    return names
 
 
 def example_settings() -> list[str]:
