@@ -19,6 +19,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def default_web_workers() -> int:
+    """gunicorn's advice for sync workers: two per core, plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -77,8 +82,27 @@ class Config:
     # Contact routing: a thread unanswered this many working days is escalated to the desk.
     ESCALATION_WORKING_DAYS = _env_int("ESCALATION_WORKING_DAYS", 3)
 
-    # Rate limits (Flask-Limiter syntax); storage is in memory unless RATELIMIT_STORAGE_URI is set.
+    # Web worker processes per host (gunicorn reads the same variable). Production refuses
+    # per-process state (memory:// limits, SQLite) when there is more than one.
+    WEB_CONCURRENCY = _env_int("WEB_CONCURRENCY", default_web_workers())
+    # Proxies in front of the app that append to X-Forwarded-For (nginx: 1). 0 = none: the
+    # headers are ignored and the client address is the connection's.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    # Rate limits (Flask-Limiter syntax). memory:// counts in each process: with several workers
+    # or hosts the counts must be shared, e.g. redis://127.0.0.1:6379/0 (docs/deploy.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Keys in the shared store start with this (several sites may share one Redis).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kakehashi")
+    # Seconds to wait for the shared store before counting in this process's memory instead.
+    RATELIMIT_STORAGE_OPTIONS = {
+        "socket_connect_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
+    }
+    # If the store is unreachable, limits count per process until it answers again (a login
+    # never fails because Redis blipped); any other store error is logged, not shown.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per minute;30 per day")
     # Board topics, answers, edits and reports, per account.

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.cleantext import CleanRequest
-from config import DEV_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
@@ -59,15 +59,14 @@ def _refuse_insecure_production(app: Flask) -> None:
     if app.debug or app.testing:
         return
     production = os.environ.get("KAKEHASHI_ENV") == "production" or app.config.get("ENVIRONMENT") == "production"
-    if production and app.config.get("DEV_MAILBOX"):
-        # The development mailbox shows every mail, private reply links included.
-        raise RuntimeError("DEV_MAILBOX must be off in production.")
-    key = app.config.get("SECRET_KEY") or ""
-    if production and (key == DEV_SECRET_KEY or len(key) < 32):
-        raise RuntimeError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            '(e.g. python -c "import secrets; print(secrets.token_hex(32))").'
-        )
+    if not production:
+        return
+    from app.startup_checks import unsafe_production_settings
+
+    problems = unsafe_production_settings(app.config)
+    if problems:
+        raise RuntimeError("Production refuses to start with these settings:\n"
+                           + "\n".join(f"  - {problem}" for problem in problems))
 
 
 def register_extensions(app: Flask) -> None:
@@ -201,9 +200,18 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_middleware(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from app.middleware import RawUtf8Repair
 
     app.wsgi_app = RawUtf8Repair(app.wsgi_app)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies, not {proxies}.")
+    if proxies:
+        # The client address (rate limits, logs) and scheme are the ones the trusted proxies
+        # saw; what a client writes into these headers itself is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_commands(app: Flask) -> None:

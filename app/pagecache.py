@@ -125,7 +125,7 @@ def _anonymous_request() -> bool:
         return False
     if _has_own_rate_limit(view):  # its limit counts in the view: every request must reach it
         return False
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    remember = current_app.config["REMEMBER_COOKIE_NAME"]
     # Reading the session costs no query: a visitor with a login, a remember cookie or a
     # message waiting to be shown gets their own rendering.
     return "_user_id" not in session and "_flashes" not in session and remember not in request.cookies

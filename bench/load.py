@@ -57,10 +57,16 @@ def ensure_tools() -> None:
 # --- the database ----------------------------------------------------------------------------
 
 
+# Production refuses SQLite and per-process rate limits under several workers (the state they
+# would have to share). This throwaway database measures serving pages, so the benchmark
+# declares one worker whatever gunicorn runs.
+PRODUCTION_CHECKS = {"WEB_CONCURRENCY": "1", "SITE_URL": "https://kakehashi.example.jp"}
+
+
 def _settings(folder: Path, **extra) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'kakehashi.sqlite3'}",
             "SEARCH_INDEX_DIR": str(folder / "search_index"),
-            "BOARD_INDEX_DIR": str(folder / "board_index"), **extra}
+            "BOARD_INDEX_DIR": str(folder / "board_index"), **PRODUCTION_CHECKS, **extra}
 
 
 def _schema_head() -> str:
@@ -319,7 +325,7 @@ class Server:
         env = dict(os.environ, KAKEHASHI_ENV="production", SECRET_KEY=secrets.token_hex(32),
                    DATABASE_URL=_settings(folder)["SQLALCHEMY_DATABASE_URI"],
                    SEARCH_INDEX_DIR=str(folder / "search_index"), BOARD_INDEX_DIR=str(folder / "board_index"),
-                   CACHE_TYPE="SimpleCache" if cache else "NullCache", SESSION_COOKIE_SECURE="0")
+                   CACHE_TYPE="SimpleCache" if cache else "NullCache", **PRODUCTION_CHECKS)
         self.base = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",

@@ -14,7 +14,7 @@ from app.services.accounts import users
 
 def relogin(user) -> None:
     """Keep this browser logged in after its session id changed (password change)."""
-    remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    remembered = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
     login_user(user, remember=bool(remembered))
 
 
