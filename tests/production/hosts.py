@@ -32,8 +32,12 @@ def host_env(database_url: str, instance: Path, **settings) -> dict:
         FLASK_APP="wsgi.py", KAKEHASHI_ENV="production", SECRET_KEY="x" * 64,
         DATABASE_URL=database_url, SEARCH_BACKEND="postgres",
         SEARCH_INDEX_DIR=str(instance / "search_index"), BOARD_INDEX_DIR=str(instance / "board_index"),
-        DEV_MAIL_DIR=str(instance / "mail"), SESSION_COOKIE_SECURE="false",
-        SITE_URL="http://kakehashi.test",
+        DEV_MAIL_DIR=str(instance / "mail"), SITE_URL="https://kakehashi.test",
+        # Behind one proxy (nginx); up to two workers (gunicorn below) counting rate limits in the
+        # tests' Redis, under keys of this database's hosts alone.
+        TRUSTED_PROXIES="1", WEB_CONCURRENCY="2",
+        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        RATELIMIT_KEY_PREFIX=f"kakehashi-test-{database_url.rsplit('/', 1)[-1]}",
     )
     env.update({k: str(v) for k, v in settings.items()})
     return env
@@ -94,6 +98,14 @@ class Response:
         self.status, self.headers, self.text = status, headers, body.decode("utf-8", "replace")
 
 
+class LoopbackAsHttps(http.cookiejar.DefaultCookiePolicy):
+    """The hosts' cookies are https-only, as in production; plain http on the loopback stands
+    in for the TLS nginx ends, so this browser sends them there too."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Browser:
     """A visitor with their own cookies; redirects are not followed (the tests look at them)."""
 
@@ -101,7 +113,7 @@ class Browser:
         self.base_url = base_url
         # As nginx would say who the visitor is (the hosts trust one proxy: TRUSTED_PROXIES=1).
         self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
-        self.cookies = http.cookiejar.CookieJar()
+        self.cookies = http.cookiejar.CookieJar(LoopbackAsHttps())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
 
     def request(self, path: str, data: dict | None = None) -> Response:
