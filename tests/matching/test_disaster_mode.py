@@ -204,3 +204,19 @@ def test_cli_prints_offers_and_suggestions(runner, offers):
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["matching", "suggest", "999999"]).exit_code != 0
     assert runner.invoke(args=["matching", "offers", "--prefecture", "ムー大陸"]).exit_code != 0
+
+
+def test_a_declaration_name_is_one_line_without_control_characters(client, users, desk):
+    client.login(users.liaison(desk("131041")).email)
+    response = _declare(client, name="宮城県沖を震源とする地震\r\n（2027年1月）\t続報\x0b\x1b")
+    assert response.status_code == 302
+    declaration = db.session.scalar(select(DisasterDeclaration))
+    assert declaration.name == "宮城県沖を震源とする地震 （2027年1月） 続報"
+    # Only breaks and tabs is no name: the form says so and nothing is saved.
+    response = _declare(client, name="\r\n\t\x0b")
+    assert response.status_code == 400
+    assert "災害の名前を入力してください。" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(DisasterDeclaration)).all()) == 1
+    with pytest.raises(ValueError):
+        declarations.update(declaration, declarations.DeclarationInput(
+            "\n\t", ["宮城県"], ["evacuees"], _today()), users.admin())

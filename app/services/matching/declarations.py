@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from app import permissions
+from app.cleantext import single_line
 from app.extensions import db
 from app.models import AuditLog, DisasterDeclaration
 from app.services.matching.disasters import Scenario
@@ -61,7 +62,11 @@ def _apply(declaration: DisasterDeclaration, data: DeclarationInput) -> None:
     Scenario(tuple(data.prefectures), tuple(data.needs), data.people)  # the same checks as the API
     if data.ends_on is not None and data.ends_on < data.starts_on:
         raise ValueError("ends before it starts")
-    declaration.name = data.name.strip()
+    # The name is one line (banner, page titles, audit log): a pasted break or tab becomes a space.
+    name = single_line(data.name or "")
+    if not name:
+        raise ValueError("a declaration needs a name")
+    declaration.name = name
     declaration.prefectures = list(dict.fromkeys(data.prefectures))
     declaration.needs = list(dict.fromkeys(data.needs))
     declaration.people = data.people
