@@ -74,6 +74,32 @@ def test_csv_import_judges_each_line(app, muni):
     assert db.session.scalar(select(func.count(MunicipalityDomain.id))) == 3
 
 
+# A stray quote on line 3 once made the csv module read the rest of the file as one value.
+STRAY_QUOTE = """団体コード,ドメイン
+046060,town.minamisanriku.example.lg.jp
+131041,"city.shinjuku.example.lg.jp
+131016,"city.chiyoda.example.lg.jp"x
+042056,city.kesennuma.example.lg.jp
+"""
+
+
+def test_a_stray_quote_spoils_its_own_line_only(app, muni, runner, tmp_path):
+    report = domains.import_csv(STRAY_QUOTE)
+    assert (report.created, report.existing) == (2, 0)
+    assert [n for n, _ in report.errors] == [3, 4]
+    assert all("引用符（\"）" in reason for _, reason in report.errors)
+    assert domains.domains_of(muni("042056")) == ["city.kesennuma.example.lg.jp"]
+    assert domains.domains_of(muni("131041")) == []
+    # The command prints the summary and each bad line, and exits 1.
+    path = tmp_path / "d.csv"
+    path.write_text(STRAY_QUOTE.replace("042056,city.kesennuma", "042145,city.higashimatsushima"), encoding="cp932")
+    result = runner.invoke(args=["domains", "import", str(path)])
+    assert result.exit_code == 1
+    assert "1 added, 1 already there, 2 rejected." in result.output
+    assert "line 3: この行はCSVとして読めません。" in result.output and "line 4: " in result.output
+    assert domains.domains_of(muni("042145")) == ["city.higashimatsushima.example.lg.jp"]
+
+
 def test_csv_in_shift_jis_or_utf16_is_read(app):
     assert "団体コード" in domains.decode(CSV.encode("cp932"))
     assert "団体コード" in domains.decode(CSV.encode("utf-16"))
@@ -97,6 +123,18 @@ def test_admin_imports_a_csv_on_the_page(client, users):
     assert missing.status_code == 400 and "CSVファイルを選んでください" in missing.get_data(as_text=True)
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "domain.import"))
     assert row.details["created"] == 3
+
+
+def test_admin_upload_with_a_stray_quote_keeps_the_good_rows(client, users, muni):
+    client.login(users.admin().email)
+    response = client.post("/admin/domains", data={
+        "csrf_token": client.csrf_token("/admin/domains"),
+        "file": (io.BytesIO(STRAY_QUOTE.encode("cp932")), "domains.csv")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "追加 2件、登録済み 0件、エラー 2件" in html
+    assert "<td>3</td><td>この行はCSVとして読めません。" in html
+    assert domains.domains_of(muni("042056")) == ["city.kesennuma.example.lg.jp"]
 
 
 def test_cli_imports_adds_and_lists(runner, tmp_path):

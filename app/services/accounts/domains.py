@@ -6,7 +6,6 @@ municipality. Public mail services and shared suffixes (lg.jp …) are never acc
 """
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -202,12 +201,15 @@ def import_csv(text: str, actor=None) -> ImportReport:
     report = ImportReport()
     by_code = {m.code: m for m in db.session.scalars(select(Municipality))}
     seen: dict[str, str] = {}
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise DomainError(_("CSVとして読めません: %(error)s", error=str(exc))) from None
-    for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
+    for number, line in enumerate(text.splitlines(), start=1):
+        # One row per line (no value here spans lines): a stray quote spoils its own line only,
+        # where a reader of the whole file would swallow every row after it.
+        try:
+            cells = [c.strip() for c in next(csv.reader([line], strict=True), [])]
+        except csv.Error:
+            report.errors.append((number, _("この行はCSVとして読めません。引用符（\"）の閉じ忘れや余分な引用符が"
+                                            "ないか確認してください。")))
+            continue
         if not any(cells) or cells[0].startswith("#"):
             continue
         if number == 1 and not cells[0].isdigit():
