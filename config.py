@@ -111,6 +111,9 @@ class Config:
     # (generous: a prefecture's offices may share one LGWAN gateway) and per address typed.
     RATELIMIT_ACCOUNT_MAIL = os.environ.get("RATELIMIT_ACCOUNT_MAIL", "10 per minute;200 per day")
     RATELIMIT_ACCOUNT_MAIL_ADDRESS = os.environ.get("RATELIMIT_ACCOUNT_MAIL_ADDRESS", "3 per hour;10 per day")
+    # Matching queries run for any parameters (/disasters/plan, /api/v1/disaster-offers,
+    # /api/v1/postings/<id>/matches): one budget per client address, for all three.
+    RATELIMIT_MATCHING = os.environ.get("RATELIMIT_MATCHING", "30 per minute;600 per hour")
     RATELIMIT_HEADERS_ENABLED = True
 
     # Sessions and cookies.

@@ -20,6 +20,12 @@ def _error(description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+# Calls that run matching queries share a rate limit per client (RATELIMIT_MATCHING).
+TOO_MANY = {**_error("短い時間に多くの呼び出しがあった（メッセージに、いつ再び使えるか）"),
+            "headers": {"Retry-After": {"description": "再び呼び出せるまでの秒数",
+                                        "schema": {"type": "integer"}}}}
+
+
 MUNICIPALITY = {
     "type": "object",
     "properties": {
@@ -155,6 +161,7 @@ def document(server_url: str) -> dict:
                         "400": _error("パラメータが正しくない"),
                         "404": _error("存在しない、または閲覧できない投稿"),
                         "503": _error("検索索引が一時的に使えない"),
+                        "429": TOO_MANY,
                     },
                 }
             },
@@ -184,6 +191,7 @@ def document(server_url: str) -> dict:
                                 "content": {"application/json": {
                                     "schema": {"$ref": "#/components/schemas/MatchResponse"}}}},
                         "400": _error("都道府県・支援の種類・人数・件数の指定が正しくない"),
+                        "429": TOO_MANY,
                     },
                 }
             },

@@ -17,6 +17,7 @@ from app.models import Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, OFFER_TYPES
 from app.pagecache import no_page_cache
+from app.ratelimits import limit_matching
 from app.search.params import MAX_PER_PAGE, search_params
 from app.services import matching
 from app.services.matching.disasters import MAX_PEOPLE, Scenario, fitting_offers
@@ -108,6 +109,7 @@ def posting(posting_id: int):
 
 
 @bp.get("/postings/<int:posting_id>/matches")
+@limit_matching
 def posting_matches(posting_id: int):
     per_page = int_arg("per_page", "件数(per_page)", 1, MAX_SUGGESTIONS, default=10)
     found = listing.get_posting(posting_id)
@@ -121,6 +123,7 @@ def posting_matches(posting_id: int):
 
 
 @bp.get("/disaster-offers")
+@limit_matching
 def disaster_offers():
     """Offers that fit affected prefectures and needs, best first (also for planning)."""
     per_page = int_arg("per_page", "件数(per_page)", 1, MAX_SUGGESTIONS, default=10)

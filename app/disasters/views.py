@@ -11,6 +11,7 @@ from app.disasters.forms import DeclarationForm, PlanForm
 from app.extensions import db
 from app.models import DisasterDeclaration
 from app.models.postings import OFFER_TYPES
+from app.ratelimits import limit_matching
 from app.services.matching import declarations
 from app.services.matching.disasters import Scenario, affected_requests, fitting
 
@@ -39,6 +40,7 @@ def index():
 
 
 @bp.route("/plan")
+@limit_matching
 def plan():
     """The offers that would fit an assumed disaster, without declaring one (light, like the
     disaster page: a desk prints it for its plan)."""

@@ -220,3 +220,19 @@ def test_a_declaration_name_is_one_line_without_control_characters(client, users
     with pytest.raises(ValueError):
         declarations.update(declaration, declarations.DeclarationInput(
             "\n\t", ["宮城県"], ["evacuees"], _today()), users.admin())
+
+
+def test_planning_and_the_matching_api_share_one_rate_limit(app, client, users, offers):
+    app.config["RATELIMIT_MATCHING"] = "3 per minute"
+    assert client.get("/disasters/plan?prefecture=宮城県").status_code == 200
+    assert client.get("/api/v1/disaster-offers?prefecture=宮城県").status_code == 200
+    assert client.get(f"/api/v1/postings/{offers['big'].id}/matches").status_code == 200
+    page = client.get("/disasters/plan?prefecture=岩手県")
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+    assert "この操作は1分間に3回までです。" in page.get_data(as_text=True)
+    api = client.get("/api/v1/disaster-offers?prefecture=岩手県")
+    assert api.status_code == 429 and "1分間に3回まで" in api.get_json()["error"]["message"]
+    # The disaster page itself stays open to everyone, whatever the budget.
+    declaration = declarations.declare(declarations.DeclarationInput(
+        "宮城県沖を震源とする地震", ["宮城県"], ["evacuees"], _today()), users.admin())
+    assert client.get(f"/disasters/{declaration.id}").status_code == 200
