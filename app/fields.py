@@ -1,15 +1,14 @@
 """Form pieces shared by several features: the plain-text validator, the honeypot, date and
 number fields whose errors name the field, and a municipality picker (free text with
-suggestions, resolved on the server: works without JavaScript)."""
+suggestions, resolved on the server by app/services/data/municipalities.py: works without
+JavaScript)."""
 
-import re
-import unicodedata
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms import DateField, DateTimeLocalField, IntegerField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -17,6 +16,7 @@ from wtforms.widgets import TextInput
 from app.extensions import db
 from app.models import Municipality
 from app.services.contact.text import looks_like_html
+from app.services.data import municipalities
 
 
 def plain_text(form, field):
@@ -100,57 +100,6 @@ class NumberField(_Named, IntegerField):
 # --- municipality picker ----------------------------------------------------------------
 
 
-def municipality_label(m: Municipality) -> str:
-    """How a municipality is offered and shown in the picker: name, prefecture and code."""
-    if m.kind == "prefecture":
-        return f"{m.name}（{m.code}）"
-    return f"{m.name}（{m.prefecture}・{m.code}）"
-
-
-def _katakana(text: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
-
-
-def find_municipalities(text: str, choices=None, limit: int = 11) -> list[Municipality]:
-    """Municipalities matching what a person typed: a 6-digit code (also inside a suggestion
-    such as 新宿区（東京都・131041）), an exact name, prefecture + name or reading, else a part
-    of the name or the start of its reading. `choices` is the SELECT to search within."""
-    stmt = choices if choices is not None else select(Municipality).order_by(Municipality.code)
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text:
-        return []
-    code = re.search(r"(?<!\d)(\d{6})(?!\d)", text)
-    if code:
-        return list(db.session.scalars(stmt.where(Municipality.code == code.group(1)).limit(limit)))
-    compact = re.sub(r"\s+", "", text)
-    kana = _katakana(compact)
-    exact = list(db.session.scalars(stmt.where(or_(
-        Municipality.name == compact,
-        Municipality.prefecture + Municipality.name == compact,
-        Municipality.kana == kana,
-    )).limit(limit)))
-    if exact:
-        return exact
-    return list(db.session.scalars(stmt.where(or_(
-        Municipality.name.contains(compact, autoescape=True),
-        Municipality.kana.startswith(kana, autoescape=True),
-    )).limit(limit)))
-
-
-def pick_municipality(text: str, choices=None) -> Municipality:
-    """The one municipality `text` names; ValueError (Japanese) if none, or naming the
-    candidates if several."""
-    found = find_municipalities(text, choices)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ValueError(_("「%(text)s」に当てはまる自治体が見つかりません。自治体名か6桁の団体コードを"
-                           "入力してください。", text=text))
-    shown = "、".join(municipality_label(m) for m in found[:10])
-    raise ValueError(_("「%(text)s」に当てはまる自治体が複数あります。団体コードで選んでください: "
-                       "%(candidates)s", text=text, candidates=shown))
-
-
 class MunicipalityInput(TextInput):
     """A text input with a <datalist> of the field's choices (browsers suggest as you type)."""
 
@@ -160,7 +109,7 @@ class MunicipalityInput(TextInput):
         list_id = f"{field.id}-options"
         kwargs.setdefault("list", list_id)
         kwargs.setdefault("autocomplete", "off")
-        options = "".join(f'<option value="{escape(municipality_label(m))}"></option>'
+        options = "".join(f'<option value="{escape(municipalities.label(m))}"></option>'
                           for m in field.suggestion_rows())
         return Markup(f'{super().__call__(field, **kwargs)}<datalist id="{list_id}">{options}</datalist>')
 
@@ -200,12 +149,12 @@ class MunicipalityField(StringField):
     def _value(self) -> str:
         if self.raw:
             return self.raw
-        return municipality_label(self.data) if self.data is not None else ""
+        return municipalities.label(self.data) if self.data is not None else ""
 
     def pre_validate(self, form):
         if not self.raw:
             return  # DataRequired (or Optional) decides
         try:
-            self.data = pick_municipality(self.raw, self._choices())
+            self.data = municipalities.pick(self.raw, self._choices())
         except ValueError as exc:
             raise StopValidation(str(exc)) from None

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from app import permissions
 from app.admin.forms import UserStatusForm
 from app.extensions import db
-from app.fields import find_municipalities, municipality_label
 from app.models import Municipality, MunicipalityDomain, User
 from app.services.accounts import address_change, domains, signup
 from app.services.accounts import users as user_service
+from app.services.data import municipalities
 from app.staff import bp
 from app.staff.forms import DecisionForm, DomainForm, RefuseForm
 
@@ -39,7 +39,7 @@ def _chosen_municipality() -> Municipality | None:
     text = (request.args.get("code") or "").strip()
     if not text:
         return None
-    found = find_municipalities(text)
+    found = municipalities.find(text)
     if len(found) != 1:
         abort(404, description=_("その自治体は見つかりません。自治体名か6桁の団体コードで選んでください。"))
     return found[0]
@@ -77,7 +77,7 @@ def _overview_page(municipality: Municipality | None, refuse_form: RefuseForm | 
         decision_form=DecisionForm(formdata=None), refuse_form=RefuseForm(formdata=None),
         failed_refusal=refuse_form, refusing=refusing, status_form=UserStatusForm(formdata=None),
         may_choose=permissions.can_choose_municipality(current_user),
-        label=municipality_label,
+        label=municipalities.label,
     ), status
 
 

@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from app import permissions
 from app.extensions import db
-from app.fields import pick_municipality
 from app.i18n import translated
 from app.models import Follow, Municipality
 from app.models.base import utcnow
 from app.models.follows import FREQUENCIES, TARGETS
 from app.models.geo import PREFECTURES, REGIONS
 from app.models.postings import KINDS, REQUEST_STATUSES
+from app.services.data import municipalities
 
 # Search filters a saved search keeps (status and year make no sense for new postings).
 from app.services.follow.matching import SEARCH_FILTER_NAMES as SEARCH_FILTERS
@@ -61,7 +61,7 @@ def _kind_key(value: str) -> str:
 def _municipality_code(value: str) -> str:
     """A municipality by code, name, prefecture + name or reading (the shared picker's lookup)."""
     try:
-        return pick_municipality(value.zfill(6) if value.isdigit() else value).code
+        return municipalities.pick(value.zfill(6) if value.isdigit() else value).code
     except ValueError as exc:
         raise FollowError(str(exc)) from None
 
