@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from app.postings.forms import resolve_municipalities
+from app.postings.forms import split_list
+from app.services.data import municipalities
 from app.validators import MaxLength
 
 
@@ -24,7 +25,7 @@ class OutcomeForm(FlaskForm):
         self.partner_hint = None  # who wrote about the request, set by the view
 
     def validate_partners(self, field):
-        self.partner_list, problems = resolve_municipalities(field.data)
+        self.partner_list, problems = municipalities.pick_list(split_list(field.data))
         if problems:
             raise ValidationError("／".join(problems))
 

@@ -14,8 +14,9 @@ from app.filters import int_arg
 from app.matching import bp
 from app.matching.forms import CaseStudyLinkForm, OutcomeForm
 from app.models import Notice, Posting, Thread
-from app.postings.forms import resolve_municipalities
+from app.postings.forms import split_list
 from app.services import matching
+from app.services.data import municipalities
 from app.services.matching import notices, outcomes
 from app.services.matching.suggestions import MAX_SUGGESTIONS, suggest_for_page
 from app.services.postings.listing import get_posting
@@ -71,7 +72,7 @@ def _writers(request_posting, threads: list[Thread]) -> list[str]:
     """Municipalities that wrote about the request (the likely partners), as named in the threads."""
     names = []
     for thread in threads:
-        found, problems = resolve_municipalities(thread.sender_organisation)
+        found, problems = municipalities.pick_list(split_list(thread.sender_organisation))
         if len(found) == 1 and not problems and found[0].id != request_posting.municipality_id:
             names.append(found[0].name)
     return list(dict.fromkeys(names))

@@ -26,6 +26,7 @@ from app.models.kinds import (
     STAFF_EXCHANGE,
 )
 from app.models.postings import STATUSES, VISIBILITIES
+from app.services.data import municipalities
 from app.services.postings import dates
 from app.validators import Between, MaxLength, number_required, required
 
@@ -44,35 +45,6 @@ class CheckboxListField(SelectMultipleField):
 
 def split_list(text: str | None) -> list[str]:
     return [part for part in SPLIT.split(text or "") if part]
-
-
-def resolve_municipalities(text: str | None) -> tuple[list[Municipality], list[str]]:
-    """Codes or names ("輪島市", "東京都府中市") to municipalities; returns (found, problems)."""
-    found, problems = [], []
-    for token in split_list(text):
-        if token.isdigit():
-            muni = db.session.scalar(select(Municipality).where(Municipality.code == token.zfill(6)))
-            matches = [muni] if muni else []
-        else:
-            matches = db.session.scalars(select(Municipality).where(Municipality.name == token)).all()
-            if not matches:
-                for pref in {m for ms in REGIONS.values() for m in ms}:
-                    if token.startswith(pref) and len(token) > len(pref):
-                        matches = db.session.scalars(
-                            select(Municipality).where(
-                                Municipality.prefecture == pref, Municipality.name == token[len(pref):]
-                            )
-                        ).all()
-                        break
-        if len(matches) == 1:
-            found.append(matches[0])
-        elif not matches:
-            problems.append(_("「%(name)s」という自治体が見つかりません", name=token))
-        else:
-            prefs = "、".join(m.prefecture + m.name for m in matches)
-            problems.append(_("「%(name)s」は複数あります。都道府県名を付けてください（%(choices)s）",
-                              name=token, choices=prefs))
-    return found, problems
 
 
 MONTH = r"^\d{4}-\d{2}$"
@@ -160,7 +132,7 @@ class PostingForm(FlaskForm):
         return [f for f in self if f.name not in common]
 
     def validate_partners(self, field):
-        self.partner_list, problems = resolve_municipalities(field.data)
+        self.partner_list, problems = municipalities.pick_list(split_list(field.data))
         if problems:
             raise ValidationError("／".join(problems))
 

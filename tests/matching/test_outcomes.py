@@ -159,3 +159,23 @@ def test_a_request_set_to_matched_without_partners_asks_for_them(client, users, 
     client.login(user.email)
     page = client.get(f"/postings/{request.id}").get_data(as_text=True)
     assert "相手の自治体を記録すると" in page
+
+
+def test_partners_are_typed_as_people_write_them(client, users, postings):
+    request = _request(postings)
+    user = _officer_for(users, request)
+    token = f"/postings/{request.id}"
+    client.login(user.email)
+    response = client.post_form(f"/postings/{request.id}/outcome", {"partners": "府中市、かわばむら", "thread": "0"},
+                                token_from=token)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "「府中市」に当てはまる自治体が複数あります。都道府県名を付けるか、団体コードで選んでください" in html
+    assert "府中市（東京都・132063）" in html and "府中市（広島県・342084）" in html
+    assert outcomes.request_partnership(request) is None
+    response = client.post_form(f"/postings/{request.id}/outcome",
+                                {"partners": "宮城県 本吉郡南三陸町、府中市（東京都）、かわばむら　１０４４９３", "thread": "0"},
+                                token_from=token)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    partnership = outcomes.request_partnership(request)
+    assert sorted(m.code for m in partnership.partners) == ["046060", "104442", "104493", "132063"]

@@ -61,7 +61,7 @@ def _kind_key(value: str) -> str:
 def _municipality_code(value: str) -> str:
     """A municipality by code, name, prefecture + name or reading (the shared picker's lookup)."""
     try:
-        return municipalities.pick(value.zfill(6) if value.isdigit() else value).code
+        return municipalities.pick(value).code
     except ValueError as exc:
         raise FollowError(str(exc)) from None
 
