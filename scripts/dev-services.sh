@@ -10,7 +10,7 @@
 mkdir -p instance/mail
 export MAIL_SERVER="${MAIL_SERVER:-127.0.0.1}"
 if [ -z "${MAIL_PORT:-}" ]; then
-  MAIL_PORT="$("$BIN/python" -c 'import sys; from app.contact.devsink import free_port; print(free_port(sys.argv[1], 8025))' "$MAIL_SERVER")"
+  MAIL_PORT="$("$BIN/python" -c 'import sys; from app.services.mail.devsink import free_port; print(free_port(sys.argv[1], 8025))' "$MAIL_SERVER")"
 fi
 export MAIL_PORT
 : >instance/mail-sink.log

@@ -155,8 +155,7 @@ def status():
               help="Default instance/mail.")
 def sink(host, port, directory):
     """Development SMTP sink storing every mail under instance/mail/."""
-    from app.contact.devmail import mail_dir
-    from app.contact.devsink import PortInUse, serve
+    from app.services.mail.devsink import PortInUse, mail_dir, serve
 
     try:
         serve(host or current_app.config["MAIL_SERVER"], port or current_app.config["MAIL_PORT"],

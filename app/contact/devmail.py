@@ -8,12 +8,9 @@ from pathlib import Path
 from flask import abort, current_app, render_template
 
 from app.contact import bp
+from app.services.mail.devsink import mail_dir
 
 _NAME = re.compile(r"^[0-9T]+-[0-9]+\.eml$")
-
-
-def mail_dir() -> Path:
-    return Path(current_app.config.get("DEV_MAIL_DIR") or Path(current_app.instance_path) / "mail")
 
 
 def _read(path: Path) -> dict:

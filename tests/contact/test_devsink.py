@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from app.contact.devsink import FileMailbox, free_port
+from app.services.mail.devsink import FileMailbox, free_port
 
 
 def _free_port() -> int:

@@ -1,7 +1,8 @@
 """Development SMTP sink: accepts every mail on MAIL_SERVER:MAIL_PORT and stores it as an
-.eml file under instance/mail/, where /contact/dev/mailbox shows it (debug mode only).
+.eml file under instance/mail/ (`mail_dir`), where /contact/dev/mailbox shows it (development only).
 
-Run with `flask mail sink` (scripts/dev-services.sh does it for `make run`).
+Run with `flask mail sink` (scripts/dev-services.sh does it for `make run`); the command and the
+mailbox pages both import it from here.
 """
 
 import socket
@@ -9,7 +10,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
+from flask import current_app
+
+
+def mail_dir() -> Path:
+    """Where the sink stores mail and the mailbox pages read it (DEV_MAIL_DIR, else instance/mail)."""
+    return Path(current_app.config.get("DEV_MAIL_DIR") or Path(current_app.instance_path) / "mail")
 
 
 class FileMailbox:
@@ -49,6 +55,8 @@ def free_port(host: str, preferred: int, tries: int = 50) -> int:
 
 
 def serve(host: str, port: int, directory: Path) -> None:
+    from aiosmtpd.controller import Controller  # only the sink command needs the SMTP server
+
     controller = Controller(FileMailbox(directory), hostname=host, port=port)
     try:
         controller.start()
