@@ -194,15 +194,10 @@ def search_rebuild(procs):
 @search_cli.command("sync")
 def search_sync():
     """Replay pending index changes; rebuild if the index is missing, corrupt or out of step."""
+    from app.cli.indexes import sync_index
     from app.services.search import indexing
 
-    rebuilt = indexing.ensure_index()
-    if rebuilt is not None:
-        click.echo(f"Index was missing, broken or out of step: rebuilt with {rebuilt} postings.")
-    remaining = indexing.sync()
-    click.echo(f"{remaining} change(s) still pending." if remaining else "Index is up to date.")
-    if remaining:
-        raise SystemExit(1)
+    sync_index(indexing.ensure_index, indexing.sync, index="Index", items="postings", changes="change(s)")
 
 
 @search_cli.command("status")

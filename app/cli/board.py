@@ -4,6 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.cli.indexes import sync_index
+
 board_cli = AppGroup("board", help="The officials' board: its search index.")
 
 
@@ -12,13 +14,7 @@ def sync():
     """Replay pending board index changes; rebuild if the index is missing, broken or out of step."""
     from app.services.board import search
 
-    rebuilt = search.ensure_index()
-    if rebuilt is not None:
-        click.echo(f"Board index was missing, broken or out of step: rebuilt with {rebuilt} topics.")
-    remaining = search.sync()
-    click.echo(f"{remaining} board change(s) still pending." if remaining else "Board index is up to date.")
-    if remaining:
-        raise SystemExit(1)
+    sync_index(search.ensure_index, search.sync, index="Board index", items="topics", changes="board change(s)")
 
 
 @board_cli.command("rebuild")

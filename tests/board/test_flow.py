@@ -226,3 +226,16 @@ def test_board_pages_have_an_english_mode(client, people, board):
     assert "Officials’ board" in index and "Browse by category" in index and "Moving to the countryside" in index
     page = client.get(f"/board/topics/{topic.id}").get_data(as_text=True)
     assert "Post the answer" in page and topic.title in page  # the writing keeps its language
+
+
+def test_board_sync_repairs_the_index_like_search_sync(runner, people, board):
+    from app.services.board import search as board_search
+
+    topic = board.topic(people.town)
+    board_search.get_engine().delete([topic.id])  # e.g. an old backup of the index restored
+    result = runner.invoke(args=["board", "sync"])
+    assert result.exit_code == 0, result.output
+    assert "Board index was missing, broken or out of step: rebuilt with 1 topics." in result.output
+    assert board_search.get_engine().doc_count() == 1
+    again = runner.invoke(args=["board", "sync"])
+    assert again.exit_code == 0 and "Board index is up to date." in again.output
