@@ -1,6 +1,6 @@
-"""Markdown to safe HTML: raw HTML in the source is not rendered, and the output is sanitised."""
-
-from html import unescape
+"""Markdown to safe HTML: raw HTML in the source is not rendered, and the output is sanitised.
+(Plain text of Markdown, for snippets, summaries and matching, is search_index's
+`markdown_to_text`: the same conversion as the index's.)"""
 
 import nh3
 from markdown_it import MarkdownIt
@@ -28,12 +28,3 @@ def render_markdown(source: str | None) -> Markup:
         link_rel="nofollow noopener",
     )
     return Markup(clean)
-
-
-def markdown_to_text(source: str | None) -> str:
-    """Plain text of a Markdown source, for snippets, feeds and the search index.
-
-    Text, not HTML: entities are decoded (`<` and `&` as typed), so whatever shows it escapes
-    it once (templates, the search engine's snippets); left encoded, pages showed "&lt;".
-    """
-    return unescape(nh3.clean(_md.render(source or ""), tags=set())).strip()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 
-from search_index.schema import markdown_to_text, published_timestamp
+from search_index import markdown_to_text
+from search_index.schema import published_timestamp
 
 FACETS = ("kind", "category", "prefecture", "region", "field", "status", "year")
 

@@ -17,7 +17,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from search_index.schema import markdown_to_text
+from search_index import markdown_to_text
 
 _RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005]+|[a-z0-9]+")
 

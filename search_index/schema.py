@@ -39,11 +39,14 @@ STORED_FIELDS = ("kind", "title", "municipality_code", "municipality_name", "ext
 
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+|<[^>\n]+>")
+# Markers at the start of a line, emphasis and table marks, and HTML tags (only what looks
+# like one: "50万円<100万円 … >" is text and stays).
+_MD_MARKS = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+|</?[A-Za-z][^>\n]*>")
 
 
 def markdown_to_text(md: str) -> str:
-    """Plain text of Markdown for indexing and snippets (not a renderer: syntax only)."""
+    """Plain text of Markdown (not a renderer: syntax only), as typed: for the index and its
+    snippets, and for the app's summaries and matching queries (one conversion everywhere)."""
     if not md:
         return ""
     text = _MD_IMAGE.sub(r"\1", md)

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.markdown import markdown_to_text
 from app.models import BoardAnswer, BoardNotice, BoardTopic, OutboxMail
+from search_index import markdown_to_text
 from tests.board.conftest import WARD
 
 

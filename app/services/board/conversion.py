@@ -7,8 +7,8 @@ the source topic (`?from_topic=<id>`), the prefill, and to link what was saved.
 
 from app import permissions
 from app.extensions import db
-from app.markdown import markdown_to_text
 from app.models import AuditLog, BoardTopic, Posting
+from search_index import markdown_to_text
 
 CONVERTIBLE = ("partnership_request", "case_study")
 SUMMARY_CHARS = 180

@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.extensions import db
-from app.markdown import markdown_to_text
 from app.models import BoardAnswer, BoardTopic, Category, DigestItem
+from search_index import markdown_to_text
 
 LIMIT = 50
 

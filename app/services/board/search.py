@@ -24,11 +24,10 @@ from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.extensions import db
-from app.markdown import markdown_to_text
 from app.models import BoardIndexQueue, BoardTopic, Category, Tag
 from app.models.board import TOPIC_STATUSES
 from app.services.search.feed import IndexFeed, open_engine
-from search_index import SearchQuery
+from search_index import SearchQuery, markdown_to_text
 
 log = logging.getLogger(__name__)
 

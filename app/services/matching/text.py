@@ -9,9 +9,8 @@ is to itself" and a threshold means the same for every posting.
 import logging
 from dataclasses import dataclass
 
-from app.markdown import markdown_to_text
 from app.services.search import indexing
-from search_index import SearchQuery
+from search_index import SearchQuery, markdown_to_text
 
 log = logging.getLogger(__name__)
 
