@@ -117,6 +117,15 @@ def _request_for_outcome(posting_id: int):
     return posting
 
 
+def _back_to_outcome(posting):
+    return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
+
+
+def _form_again(posting, form=None, case_form=None):
+    """The recording form again, with its errors."""
+    return render_template("matching/outcome_form.html", posting=posting, form=form, case_form=case_form), 400
+
+
 @bp.route("/postings/<int:posting_id>/outcome", methods=["POST"])
 @login_required
 def record_outcome(posting_id: int):
@@ -130,8 +139,8 @@ def record_outcome(posting_id: int):
             form.partners.errors = [*form.partners.errors, str(exc)]
         else:
             flash(_("連携の成立を記録しました。募集のページに「成立」と表示されます。"), "success")
-            return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
-    return render_template("matching/outcome_form.html", posting=posting, form=form, case_form=None), 400
+            return _back_to_outcome(posting)
+    return _form_again(posting, form=form)
 
 
 @bp.route("/postings/<int:posting_id>/outcome/withdraw", methods=["POST"])
@@ -146,7 +155,7 @@ def withdraw_outcome(posting_id: int):
         flash(str(exc), "error")
     else:
         flash(_("成立の記録を取り消しました。募集状況は「募集中」に戻りました。"), "success")
-    return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
+    return _back_to_outcome(posting)
 
 
 @bp.route("/postings/<int:posting_id>/outcome/case-study", methods=["POST"])
@@ -164,8 +173,8 @@ def link_case_study(posting_id: int):
             form.case_study.errors = [*form.case_study.errors, str(exc)]
         else:
             flash(_("結果の事例を結びつけました。"), "success")
-            return redirect(url_for("postings.detail", posting_id=posting.id, _anchor="outcome"))
-    return render_template("matching/outcome_form.html", posting=posting, form=None, case_form=form), 400
+            return _back_to_outcome(posting)
+    return _form_again(posting, case_form=form)
 
 
 @bp.route("/notices/<int:notice_id>/read", methods=["POST"])
