@@ -207,7 +207,10 @@ def _static_file(endpoint: str, filename: str) -> Path | None:
     blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else None
     folder = current_app.blueprints[blueprint].static_folder if blueprint else current_app.static_folder
     path = Path(folder or "") / filename
-    return path if folder and path.is_file() else None
+    try:
+        return path if folder and path.is_file() else None
+    except (OSError, ValueError):  # a name longer than the file system allows: no such file
+        return None
 
 
 def _static_version(endpoint: str, values: dict) -> None:
