@@ -89,6 +89,17 @@ class Config:
     # headers are ignored and the client address is the connection's.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+    # /readyz (load balancers) answers 503 when one of these is older, in minutes: the oldest
+    # pending search-index change (a worker or index that stopped catching up), the oldest mail
+    # due and not sent (the worker is down or SMTP refuses), the last follow-digest pass of the
+    # worker (it records itself at least every 10 minutes; counted from this process's start on
+    # a fresh install).
+    READYZ_INDEX_QUEUE_MAX_MINUTES = _env_int("READYZ_INDEX_QUEUE_MAX_MINUTES", 10)
+    READYZ_MAIL_DUE_MAX_MINUTES = _env_int("READYZ_MAIL_DUE_MAX_MINUTES", 15)
+    READYZ_DIGEST_MAX_MINUTES = _env_int("READYZ_DIGEST_MAX_MINUTES", 30)
+    # Retry-After (seconds) of the 503 page shown while the database cannot be reached.
+    UNAVAILABLE_RETRY_AFTER = _env_int("UNAVAILABLE_RETRY_AFTER", 30)
+
     # Rate limits (Flask-Limiter syntax). memory:// counts in each process: with several workers
     # or hosts the counts must be shared, e.g. redis://127.0.0.1:6379/0 (docs/deploy.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

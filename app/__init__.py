@@ -30,6 +30,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_page_cache(app)
     register_commands(app)
     register_middleware(app)
+    from app.services.health.readiness import mark_started
+
+    mark_started(app)
     return app
 
 

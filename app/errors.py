@@ -1,5 +1,6 @@
 """Error pages (HTML, in the visitor's language) and JSON errors for the API."""
 
+import contextlib
 import math
 import time
 from datetime import datetime
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from app.permissions import Forbidden
@@ -21,6 +23,8 @@ MESSAGES = {
     405: (_l("この操作はできません"), _l("ページを読み込み直して、もう一度お試しください。")),
     413: (_l("送信された内容が大きすぎます"), _l("ファイルや本文を小さくして、もう一度お試しください。")),
     429: (_l("しばらく時間をおいてください"), _l("短い時間に多くの操作がありました。少し待ってからもう一度お試しください。")),
+    503: (_l("ただいま一時的にご利用いただけません"),
+          _l("システムの保守中か、データベースに接続できない状態です。データは失われていません。")),
     500: (_l("サーバーで問題が発生しました"), _l("ご迷惑をおかけしています。時間をおいてもう一度お試しください。")),
 }
 
@@ -72,7 +76,40 @@ def rate_limit_message(error: RateLimitExceeded) -> str:
              period=period, amount=item.amount, wait=_wait(seconds), time=f"{at:%H:%M}")
 
 
+def database_unreachable(error: DBAPIError) -> bool:
+    """The database is down or gone (not a bad statement): connection lost, refused, or a
+    SQLite file that cannot be opened or has no tables."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return bool(error.connection_invalidated) or isinstance(error, OperationalError | InterfaceError)
+
+
+def render_unavailable():
+    """503 with Retry-After: a page that stands alone (nothing in it asks the database)."""
+    from flask import current_app
+
+    from app.extensions import db
+
+    with contextlib.suppress(Exception):  # the connection may be gone already
+        db.session.rollback()
+    retry_after = int(current_app.config["UNAVAILABLE_RETRY_AFTER"])
+    headers = {"Retry-After": str(retry_after), "Cache-Control": "no-store"}
+    title, message = (str(text) for text in MESSAGES[503])
+    if _wants_json():
+        return jsonify({"error": {"code": 503, "message": title}}), 503, headers
+    body = render_template("errors/unavailable.html", title=title, message=message,
+                           minutes=max(1, math.ceil(retry_after / 60)))
+    return body, 503, headers
+
+
 def register(app) -> None:
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if not database_unreachable(error):
+            raise error  # a bug, not an outage: the 500 handler (and the logs) take it
+        app.logger.warning("database unreachable (%s): answering 503", type(error.orig).__name__)
+        return render_unavailable()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(

@@ -1,10 +1,13 @@
-"""`/healthz`: the process answers (no database, never from the page cache)."""
+"""`/healthz`: the process answers (no database). `/readyz`: this process is ready for traffic
+(database, migrations, search index, the worker keeping up; app/services/health/readiness.py).
+Neither is ever served from the page cache nor rate limited: load balancers poll them."""
 
 from flask import jsonify
 
 from app.extensions import csrf, limiter
 from app.health import bp
 from app.pagecache import no_page_cache
+from app.services.health import readiness
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -15,3 +18,12 @@ NO_STORE = {"Cache-Control": "no-store"}
 @no_page_cache
 def healthz():
     return jsonify({"status": "ok"}), 200, NO_STORE
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@csrf.exempt
+@no_page_cache
+def readyz():
+    ready, report = readiness.check()
+    return jsonify(report), 200 if ready else 503, NO_STORE
