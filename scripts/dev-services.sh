@@ -32,6 +32,6 @@ if ! grep -q "Dev SMTP sink on" instance/mail-sink.log; then
   cat instance/mail-sink.log >&2
   exit 1
 fi
-"$BIN/flask" mail deliver --interval 3 >instance/mail-worker.log 2>&1 &
+"$BIN/flask" worker --interval 3 >instance/worker.log 2>&1 &
 pids+=("$!")
-echo "Mail: dev SMTP sink on ${MAIL_SERVER}:${MAIL_PORT} (mailbox: http://${HOST}:${PORT}/contact/dev/mailbox), delivery worker running (logs in instance/mail-*.log)"
+echo "Mail: dev SMTP sink on ${MAIL_SERVER}:${MAIL_PORT} (mailbox: http://${HOST}:${PORT}/contact/dev/mailbox), the worker running (mail, digests, index sync; logs in instance/mail-sink.log, instance/worker.log)"

@@ -1,5 +1,5 @@
 """`flask …` commands, all in this package: data, users, postings, search and domains here; the
-mail worker and its jobs (mail.py), the board index (board.py), matching (matching.py). Each
+background worker (worker.py: `flask worker`), the mail jobs (mail.py), the board index (board.py), matching (matching.py). Each
 one is a thin wrapper around a service function."""
 
 from pathlib import Path
@@ -265,6 +265,7 @@ def register(app) -> None:
     from app.cli.board import board_cli  # `flask board …`: the board's index
     from app.cli.mail import mail_cli  # `flask mail …`: the outbox worker and the mail jobs
     from app.cli.matching import matching_cli  # `flask matching …`: suggestions, disaster offers
+    from app.cli.worker import worker  # `flask worker`: every background job in one loop
 
-    for group in (mail_cli, board_cli, matching_cli):
+    for group in (mail_cli, board_cli, matching_cli, worker):
         app.cli.add_command(group)

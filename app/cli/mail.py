@@ -1,6 +1,5 @@
 """`flask mail …`: the delivery worker, escalation, the digests (notices, follows) and the dev SMTP sink."""
 
-import time
 from pathlib import Path
 
 import click
@@ -19,10 +18,10 @@ mail_cli = AppGroup("mail", help="Contact mail: outbox delivery, escalation, dig
 @click.option("--escalate-every", default=600.0, show_default=True,
               help="Seconds between escalation runs in the loop.")
 def deliver(once: bool, interval: float, escalate_every: float):
-    """Send pending outbox mail with retries and back-off (loops unless --once)."""
-    from app.services.contact import escalation
-    from app.services.follow import digests as follow_digests
-    from app.services.mail import digest, outbox
+    """Send pending outbox mail with retries and back-off (loops unless --once). The loop is
+    `flask worker`'s mail jobs only (delivery, digests, escalation): deploy `flask worker`."""
+    from app.cli.worker import MAIL_JOBS, jobs, run_loop
+    from app.services.mail import outbox
 
     if once:
         report = outbox.deliver_due(limit=10_000)
@@ -32,61 +31,8 @@ def deliver(once: bool, interval: float, escalate_every: float):
         return
     click.echo(f"Mail worker: polling every {interval}s "
                f"(SMTP {current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']})")
-    last_housekeeping = last_follows = 0.0
-    follow_every = float(current_app.config["FOLLOW_DIGEST_EVERY"])
-    stopping = _stop_on_sigterm()
-    while not stopping:
-        try:
-            if time.monotonic() - last_follows >= follow_every:
-                last_follows = time.monotonic()
-                sent = sum(r.digests for r in follow_digests.run().values())
-                if sent:
-                    click.echo(f"{sent} follow digest(s) queued.")
-            if time.monotonic() - last_housekeeping >= escalate_every:
-                last_housekeeping = time.monotonic()
-                escalated = escalation.escalate()
-                digests = digest.send_digests(min_interval_hours=23) if _digest_hour() else 0
-                if escalated or digests:
-                    click.echo(f"{len(escalated)} thread(s) escalated, {digests} digest(s) queued.")
-            report = outbox.deliver_due()
-            if report.sent or report.failed:
-                given_up = f", {report.gave_up} given up (see /admin/mail)" if report.gave_up else ""
-                click.echo(f"{report.sent} sent, {report.failed} failed{given_up}.")
-        except Exception as exc:  # keep the worker alive through a DB hiccup
-            db.session.rollback()
-            click.echo(f"worker error: {exc}", err=True)
-        finally:
-            db.session.remove()
-        _sleep(interval, stopping)
+    run_loop([job for job in jobs(interval, escalate_every) if job.name in MAIL_JOBS], interval)
     click.echo("Mail worker stopped.")
-
-
-def _stop_on_sigterm() -> list:
-    """SIGTERM/SIGINT end the loop between batches, so a mail is never cut off mid-send
-    (which would leave it to be sent again after its lease)."""
-    import signal
-
-    stopping: list = []
-
-    def handler(_signum, _frame):
-        stopping.append(True)
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
-    return stopping
-
-
-def _sleep(seconds: float, stopping: list) -> None:
-    end = time.monotonic() + seconds
-    while not stopping and time.monotonic() < end:
-        time.sleep(min(0.2, seconds))
-
-
-def _digest_hour() -> bool:
-    """The loop sends the daily digest from 08:00 Japan time (each user at most once a day)."""
-    from app.timestamps import now_jst
-
-    return now_jst().hour >= int(current_app.config["DIGEST_HOUR_JST"])
 
 
 @mail_cli.command("escalate")

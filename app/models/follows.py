@@ -120,3 +120,7 @@ class JobRun(db.Model):
     total_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_sent_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")
+    # Held by the worker running the job now (app/services/mail/jobs.py `lease`): a second
+    # worker started by mistake skips the job instead of running it at the same time.
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(100))

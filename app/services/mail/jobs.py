@@ -81,3 +81,35 @@ def status(name: str, expected_every: float) -> dict:
     allowed = 2 * max(float(expected_every), HEARTBEAT) + 60
     late = utcnow() - row.finished_at > timedelta(seconds=allowed)
     return {"run": row, "late": late, "never": False}
+
+
+def _owner() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+@contextmanager
+def lease(name: str, seconds: float):
+    """Yields True if this process may run job `name` now (it holds the job's lease until the
+    block ends, or `seconds` at most if it dies), False if another worker holds it. One
+    conditional UPDATE: two workers started by mistake run such a job one after the other,
+    never at the same time (escalation and the notice digest read, then write)."""
+    _ensure(name)
+    now = utcnow()
+    owner = _owner()
+    claimed = db.session.execute(
+        update(JobRun)
+        .where(JobRun.name == name,
+               (JobRun.lease_until.is_(None)) | (JobRun.lease_until < now) | (JobRun.lease_owner == owner))
+        .values(lease_until=now + timedelta(seconds=seconds), lease_owner=owner)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            db.session.rollback()
+            _set(name, lease_until=None, lease_owner=None)

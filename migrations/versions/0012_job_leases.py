@@ -1,0 +1,25 @@
+"""job runs: a lease, so that a job runs on one worker at a time
+
+Revision ID: 0012_job_leases
+Revises: 0011_cache_generation
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0012_job_leases'
+down_revision = '0011_cache_generation'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('job_runs') as batch_op:
+        batch_op.add_column(sa.Column('lease_until', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('lease_owner', sa.String(length=100), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('job_runs') as batch_op:
+        batch_op.drop_column('lease_owner')
+        batch_op.drop_column('lease_until')
