@@ -12,7 +12,8 @@ machine). It runs twice: with the anonymous page cache as deployed, and with it 
 (CACHE_TYPE=NullCache: every request renders). In the same run: SQL statements per request
 (rendered and cached), RSS per worker, a fresh worker's first search with and without
 warm-up, and the save latency (response, and until the change is searchable).
-wrk (Debian package) is installed with apt-get when missing; gunicorn with pip.
+wrk (Debian package) is installed with apt-get when missing. gunicorn runs with the project's
+gunicorn.conf.py (workers warmed before they take traffic).
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ def ensure_tools() -> None:
         print("installing wrk (apt-get)…", flush=True)
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True,
                        stdout=subprocess.DEVNULL)
-    if not (VENV_BIN / "gunicorn").exists():
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "gunicorn"], check=True)
 
 
 # --- the database ----------------------------------------------------------------------------
@@ -321,25 +320,42 @@ def save_latency(folder: Path, saves: int = 30) -> tuple[list[float], list[float
 
 
 class Server:
-    def __init__(self, folder: Path, port: int, workers: int, cache: bool):
+    """gunicorn with the project's gunicorn.conf.py (warm-up on unless warm=False), no access
+    log and no worker recycling (a recycled worker would restart the figures)."""
+
+    def __init__(self, folder: Path, port: int, workers: int, cache: bool, warm: bool = True):
         env = dict(os.environ, KAKEHASHI_ENV="production", SECRET_KEY=secrets.token_hex(32),
                    DATABASE_URL=_settings(folder)["SQLALCHEMY_DATABASE_URI"],
                    SEARCH_INDEX_DIR=str(folder / "search_index"), BOARD_INDEX_DIR=str(folder / "board_index"),
-                   CACHE_TYPE="SimpleCache" if cache else "NullCache", **PRODUCTION_CHECKS)
+                   CACHE_TYPE="SimpleCache" if cache else "NullCache", **PRODUCTION_CHECKS,
+                   GUNICORN_BIND=f"127.0.0.1:{port}",
+                   GUNICORN_WARM_UP="1" if warm else "0", GUNICORN_ACCESS_LOG="/dev/null",
+                   GUNICORN_LOG_LEVEL="info", GUNICORN_MAX_REQUESTS="0",
+                   GUNICORN_ERROR_LOG=str(folder / "gunicorn.log"))
         self.base = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        self.workers_wanted, self.warm = workers, warm
+        self.log = folder / "gunicorn.log"
+        self.log.write_text("")
+        # -w on the command line, over gunicorn.conf.py's WEB_CONCURRENCY: the app is told 1
+        # (PRODUCTION_CHECKS), as production refuses SQLite under several workers.
+        self.proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                                      "-w", str(workers), "wsgi:app"], cwd=ROOT, env=env)
         self._wait()
 
     def _wait(self) -> None:
-        for _ in range(300):
+        """Until /healthz answers and, with the warm-up, every worker has logged that it is warm
+        (a worker accepts connections only after post_worker_init)."""
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
             try:
                 urllib.request.urlopen(self.base + "/healthz", timeout=1).read()
-                if len(self.workers()) >= 1:
+                if not self.warm or self.log.read_text().count(" warmed in ") >= self.workers_wanted:
                     return
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 
     def workers(self):

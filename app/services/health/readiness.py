@@ -1,7 +1,8 @@
 """Is this web process ready for traffic? The checks behind `/readyz`.
 
 One SQL statement answers the database, schema and worker checks together (scalar subqueries
-over indexed columns); the search check opens this process's engine, which is cached. The
+over indexed columns); the search check opens the index, at most every SEARCH_CHECK_EVERY
+seconds per process. The
 report holds names, booleans and ages in seconds only: nothing about people, no error text
 (which could carry a connection string), so a load balancer may poll it every few seconds.
 
@@ -11,6 +12,7 @@ itself is unreachable: the failing check named is then the one to fix.
 
 import logging
 import time
+import weakref
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -114,13 +116,22 @@ def _digest_check(now: datetime, last_run: datetime | None) -> dict:
     return {"ok": now - last_run <= allowed, "age_s": _age(now, last_run)}
 
 
+# Opening the Whoosh index and reading a little of every segment costs ~20 ms: a load balancer
+# polling every few seconds gets this process's answer of the last SEARCH_CHECK_EVERY seconds.
+SEARCH_CHECK_EVERY = 30.0
+_SEARCH_CHECKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (when, healthy)
+
+
 def _search_healthy() -> bool:
     """The postings' engine opens and reads (Whoosh: the index directory; postgres: its tables)."""
     from app.services.search.indexing import get_engine
 
     try:
-        return bool(get_engine().healthy())
+        engine = get_engine()
+        checked = _SEARCH_CHECKED.get(engine)
+        if checked is None or time.monotonic() - checked[0] > SEARCH_CHECK_EVERY:
+            checked = _SEARCH_CHECKED[engine] = (time.monotonic(), bool(engine.healthy()))
+        return checked[1]
     except Exception as exc:
         log.warning("readiness: search index check failed (%s)", type(exc).__name__)
         return False
-
