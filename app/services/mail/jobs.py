@@ -84,6 +84,7 @@ def status(name: str, expected_every: float) -> dict:
 
 
 def _owner() -> str:
+    """Who holds a lease (for whoever looks at job_runs)."""
     import os
     import socket
 
@@ -98,12 +99,11 @@ def lease(name: str, seconds: float):
     never at the same time (escalation and the notice digest read, then write)."""
     _ensure(name)
     now = utcnow()
-    owner = _owner()
     claimed = db.session.execute(
         update(JobRun)
         .where(JobRun.name == name,
-               (JobRun.lease_until.is_(None)) | (JobRun.lease_until < now) | (JobRun.lease_owner == owner))
-        .values(lease_until=now + timedelta(seconds=seconds), lease_owner=owner)
+               (JobRun.lease_until.is_(None)) | (JobRun.lease_until < now))
+        .values(lease_until=now + timedelta(seconds=seconds), lease_owner=_owner())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
