@@ -8,6 +8,10 @@ fast as its hundredth.
 """
 
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the project's config.py
+from config import Config  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -19,9 +23,10 @@ def _int(name: str, default: int) -> int:
 # load balancer, or "unix:/run/kakehashi/web.sock".
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# Worker processes: WEB_CONCURRENCY (the app's settings read it too: with more than one,
-# production needs a shared rate-limit store), else gunicorn's advice: 2 per core, plus 1.
-workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
+# Worker processes: the app's WEB_CONCURRENCY setting (config.py: the environment variable,
+# else 2 per core plus 1), so that its production checks (shared rate limits and PostgreSQL
+# with more than one) see the number that runs.
+workers = Config.WEB_CONCURRENCY
 
 # Threads per worker: 1 = sync workers (nginx buffers slow clients). More (gthread) help when
 # requests wait on a remote PostgreSQL; the app is thread-safe (one Sudachi tokenizer per

@@ -1,14 +1,14 @@
 """job runs: a lease, so that a job runs on one worker at a time
 
-Revision ID: 0012_job_leases
-Revises: 0011_cache_generation
+Revision ID: 0013_job_leases
+Revises: 0012_listing_order_index
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_job_leases'
-down_revision = '0011_cache_generation'
+revision = '0013_job_leases'
+down_revision = '0012_listing_order_index'
 branch_labels = None
 depends_on = None
 
