@@ -74,10 +74,11 @@ def _refuse_insecure_production(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import flask_babel
+    from flask_babel import gettext
 
     from app import models  # noqa: F401  (register the models with the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.i18n import select_locale
+    from app.i18n import N_, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
@@ -89,7 +90,8 @@ def register_extensions(app: Flask) -> None:
     app.before_request(flask_babel.refresh)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "このページを見るにはログインしてください。"
+    login_manager.login_message = N_("このページを見るにはログインしてください。")
+    login_manager.localize_callback = gettext  # flashed in the visitor's language
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader

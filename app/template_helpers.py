@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 from flask import request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app import permissions
-from app.i18n import translated
+from app.i18n import join_words, translated
 from app.markdown import render_markdown
 from app.models.geo import REGIONS
 from app.models.postings import (
@@ -44,12 +45,19 @@ def format_datetime(value: datetime | None) -> str:
     return f"{format_date(local)} {local:%H:%M}"
 
 
+def parenthesized(value) -> Markup:
+    """A count or an aside after a word: 「（12）」 in Japanese, " (12)" in English."""
+    return Markup(" ({})" if _english() else "（{}）").format(value)
+
+
 def register(app) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_date, "date_ja")
     app.add_template_filter(format_datetime, "datetime_ja")
     app.add_template_filter(isoformat, "isoformat")  # machine-readable, with its offset
     app.add_template_filter(translated, "translated")
+    app.add_template_filter(parenthesized, "paren")
+    app.add_template_filter(join_words, "join_words")
     # Templates ask the rule book too (`permissions.is_admin(current_user)`), never the roles.
     app.jinja_env.globals["permissions"] = permissions
 

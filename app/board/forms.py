@@ -10,6 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from app.board.labels import KIND_NAMES, REPORT_REASON_NAMES
 from app.extensions import db
+from app.i18n import category_label
 from app.models import Category
 from app.postings.forms import CheckboxListField, split_list
 from app.services.board import posts
@@ -35,7 +36,7 @@ class TopicForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories.choices = [
-            (c.code, f"{c.code} {c.label}")
+            (c.code, f"{c.code} {category_label(c.code, c.label)}")
             for c in db.session.scalars(db.select(Category).order_by(Category.position))
         ]
 

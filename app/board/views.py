@@ -18,6 +18,7 @@ from app.contact.forms import ContactForm
 from app.contact.views import limit_by_address, limit_by_sender
 from app.extensions import db, limiter
 from app.filters import CATEGORY_CODES, choice_arg, page_arg, text_arg
+from app.i18n import translated
 from app.models import BoardReport, Category, Posting
 from app.models.board import TOPIC_STATUSES
 from app.public.helpers import locale
@@ -208,7 +209,7 @@ def _own_posting_choices(form: AnswerForm) -> None:
             .where(Posting.municipality_id == own, Posting.status == "published")
             .order_by(Posting.published_at.desc().nulls_last(), Posting.id.desc()).limit(30)
         )
-        choices = [(p.id, f"{p.kind_label}: {p.title}") for p in mine]
+        choices = [(p.id, f"{translated(p.kind_label)}: {p.title}") for p in mine]
     form.own_postings.choices = choices
 
 

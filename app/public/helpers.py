@@ -43,9 +43,10 @@ def event_when(start, end=None) -> str:
     if end is None:
         return text
     end = to_jst(end)
+    until = "–" if locale() == "en" else "〜"
     if end.date() == start.date():
-        return f"{text}〜{end:%H:%M}"
-    return f"{text}〜{_day(end, with_year=False)} {end:%H:%M}"
+        return f"{text}{until}{end:%H:%M}"
+    return f"{text}{until}{_day(end, with_year=False)} {end:%H:%M}"
 
 
 def month_label(value) -> str:

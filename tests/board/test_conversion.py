@@ -71,7 +71,12 @@ def test_a_case_study_draft_only_when_the_author_agreed(client, people, board):
     answer = board.answer(agreed, people.ward, body="区報とSNSで告知し、区内の大学と組みました。")
     posts.mark_answer(answer, "solution", people.town)
     client.login(people.town.email)
-    assert client.get(f"/postings/new/cases?from_topic={closed_lips.id}").status_code == 403
+    refused = client.get(f"/postings/new/cases?from_topic={closed_lips.id}")
+    assert refused.status_code == 403 and "公開事例にすることを選んでいません" in refused.get_data(as_text=True)
+    client.set_cookie("lang", "en")  # the service's refusal follows the visitor's language
+    refused = client.get(f"/postings/new/cases?from_topic={closed_lips.id}").get_data(as_text=True)
+    assert "has not chosen to make it a public case study" in refused and "選んでいません" not in refused
+    client.set_cookie("lang", "ja")
     assert "公開事例の下書きを作る" in client.get(f"/board/topics/{agreed.id}").get_data(as_text=True)
     form = client.get(f"/postings/new/cases?from_topic={agreed.id}").get_data(as_text=True)
     assert "新宿区の助言: 区報とSNSで告知し" in form and "回答者の了承を得てください" in form

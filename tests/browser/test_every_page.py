@@ -149,7 +149,7 @@ def _open(visitors, url: str):
     raise AssertionError(f"nobody may open {url}")
 
 
-def test_every_page_has_no_serious_axe_violation(demo_site, samples, visitors):
+def _check_every_page(demo_site, samples, visitors, language: str):
     checked, problems = [], []
     targets = [(endpoint, demo_site["url"] + path) for endpoint, path in _pages(demo_site["app"], samples)]
     targets += [(name, demo_site["url"] + path) for name, path in STATES]
@@ -157,10 +157,11 @@ def test_every_page_has_no_serious_axe_violation(demo_site, samples, visitors):
         page, who = _open(visitors, url)
         if page is None:
             continue
+        assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
         for width in WIDTHS.values():
             page.set_viewport_size({"width": width, "height": 900})
             try:
-                assert_accessible(page, f"{name} as {who} ({width}px)")
+                assert_accessible(page, f"{name} as {who} ({width}px, {language})")
             except AssertionError as exc:
                 problems.append(str(exc))
         checked.append(name)
@@ -170,6 +171,25 @@ def test_every_page_has_no_serious_axe_violation(demo_site, samples, visitors):
                      "contact.thread", "contact.handover", "admin.create_user", "events.calendar",
                      "search.results", "contact.sender_thread", "board.topic"):
         assert endpoint in checked, f"{endpoint} was not checked"
+
+
+def _language(visitors, demo_site, language: str) -> None:
+    """The language toggle's cookie, for the three visitors (their logins stay)."""
+    for page in visitors.values():
+        page.context.add_cookies([{"name": "lang", "value": language, "url": demo_site["url"]}])
+
+
+def test_every_page_has_no_serious_axe_violation(demo_site, samples, visitors):
+    _check_every_page(demo_site, samples, visitors, "ja")
+
+
+def test_every_page_in_english_has_no_serious_axe_violation(demo_site, samples, visitors):
+    """The same pages in English mode: other words, other lengths, the same rules."""
+    _language(visitors, demo_site, "en")
+    try:
+        _check_every_page(demo_site, samples, visitors, "en")
+    finally:
+        _language(visitors, demo_site, "ja")
 
 
 def test_the_open_phone_menu_has_no_serious_axe_violation(browser, demo_site):

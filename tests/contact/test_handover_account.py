@@ -102,3 +102,20 @@ def test_a_transferred_officers_page_says_so(client, users, postings):
     assert page.status_code == 200 and "この担当者は異動済みです" in html
     assert "後任 五郎" in html and "0件" not in html and "<form" not in html.split("<main", 1)[1].split("</main>")[0]
     assert f"/contact/officers/{successor.officer.id}/handover" in html  # where the next handover starts
+
+
+
+def test_a_refused_action_speaks_english_in_english_mode(client, users, postings):
+    """The service's refusal (not only the view's own messages) follows the visitor's language."""
+    from app.services.contact import routing
+    from tests.contact.test_routing import RESIDENT
+
+    officer = users.officer("131041")
+    thread = routing.contact_posting(postings(code="131041", officer=officer.officer), RESIDENT, "", "質問です")
+    client.set_cookie("lang", "en")
+    client.login(officer.email)
+    refused = client.post_form(f"/contact/threads/{thread.id}/status", {"value": "bogus"},
+                               token_from=f"/contact/threads/{thread.id}")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "That status is not valid." in html
+    assert "状態の指定が正しくありません" not in html

@@ -180,3 +180,21 @@ def test_the_panel_is_remembered_but_visibility_is_checked_on_every_view(client,
     archive_posting(ward, None)
     page = client.get(f"/postings/{fair.id}").get_data(as_text=True)
     assert calls == [] and ward.title not in page and "この募集に合いそうな自治体・事例" in page
+
+
+def test_reasons_in_english_mode_and_japanese_in_the_api(client, postings, fair):
+    ward = _case(postings, "131075", "墨田区で開いた移住フェア",
+                 summary="区の施設を会場に移住フェア（移住相談会）を共催し、区報で区民に周知しました。子育て世帯が多く参加。",
+                 fields=["移住", "子育て"])
+    client.set_cookie("lang", "en")
+    page = client.get(f"/postings/{fair.id}").get_data(as_text=True)
+    assert ward.title in page
+    assert "Done by: Special ward" in page and "Same field: 移住" in page  # the tag is the posting's own
+    assert "Wished region: Kanto (東京都)" in page
+    for japanese in ("特別区の取組", "同じ分野", "希望地域"):
+        assert japanese not in page, japanese
+    client.set_cookie("lang", "ja")
+    assert "特別区の取組" in client.get(f"/postings/{fair.id}").get_data(as_text=True)  # not a cached English panel
+    client.set_cookie("lang", "en")
+    api = client.get(f"/api/v1/postings/{fair.id}/matches").get_json()
+    assert "特別区の取組" in next(r["reasons"] for r in api["results"] if r["id"] == ward.id)

@@ -79,3 +79,16 @@ def test_statistics_in_english_name_regions_and_categories_in_english(client, wo
         assert japanese not in text, japanese
     client.set_cookie("lang", "ja")
     assert "移住希望者への支援" in client.get("/stats/").get_data(as_text=True)  # the survey's own words
+
+
+def test_counts_in_english_are_in_ascii_brackets(client, world):
+    """「（1）」 beside Japanese words, " (1)" beside English ones (search facets, the exchange record)."""
+    client.set_cookie("lang", "en")
+    found = _visible_text(client.get("/search/?q=交流物語").get_data(as_text=True))
+    assert world["public"].title in found
+    assert re.search(r"Exchange stories\s+\(1\)", found), "a kind facet with its count"
+    record = _visible_text(client.get("/municipalities/exchanges").get_data(as_text=True))
+    for text in (found, record):
+        assert not re.search(r"（\d+）", text)
+    client.set_cookie("lang", "ja")
+    assert re.search(r">[^<]+</a>（1）", client.get("/search/?q=交流物語").get_data(as_text=True))

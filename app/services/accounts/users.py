@@ -27,12 +27,13 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError(f"メールアドレス {email!r} が正しくありません", field="email") from None
+        raise AccountError(_("メールアドレス %(email)r が正しくありません", email=email), field="email") from None
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください", field="password")
+        raise AccountError(_("パスワードは%(min)d文字以上にしてください", min=MIN_PASSWORD_LENGTH),
+                           field="password")
 
 
 def find_by_email(email: str) -> User | None:
@@ -49,13 +50,13 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if role not in ROLES:
-        raise AccountError(f"役割は {', '.join(ROLES)} のいずれかです", field="role")
+        raise AccountError(_("役割は %(roles)s のいずれかです", roles=", ".join(ROLES)), field="role")
     if role == "officer" and municipality is None:
-        raise AccountError("自治体職員のアカウントには所属自治体が必要です", field="municipality")
+        raise AccountError(_("自治体職員のアカウントには所属自治体が必要です"), field="municipality")
     if role == "liaison" and desk is None:
-        raise AccountError("窓口担当のアカウントには所属窓口が必要です", field="desk")
+        raise AccountError(_("窓口担当のアカウントには所属窓口が必要です"), field="desk")
     if find_by_email(email):
-        raise AccountError(f"{email} は既に登録されています", field="email")
+        raise AccountError(_("%(email)s は既に登録されています", email=email), field="email")
     check_password_strength(password)
     user = User(email=email, name=name.strip(), role=role, municipality=municipality, desk=desk)
     set_password(user, password)
@@ -151,7 +152,7 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password; every session of the account ends (the view logs this one in again)."""
     if not user.check_password(current):
-        raise AccountError("現在のパスワードが正しくありません")
+        raise AccountError(_("現在のパスワードが正しくありません"))
     check_password_strength(new)
     set_password(user, new)
     end_sessions(user)
@@ -171,7 +172,7 @@ def set_active(user: User, active: bool, actor) -> None:
         permissions.require(permissions.can_manage_account(actor, user),
                             _("このアカウントを変更する権限がありません。"))
     if actor is not None and actor.id == user.id and not active:
-        raise AccountError("自分のアカウントは停止できません")
+        raise AccountError(_("自分のアカウントは停止できません"))
     user.active = active
     if not active:
         end_sessions(user)

@@ -5,6 +5,8 @@ The posting form itself stays the postings feature's: its create page asks this 
 the source topic (`?from_topic=<id>`), the prefill, and to link what was saved.
 """
 
+from flask_babel import gettext as _
+
 from app import permissions
 from app.extensions import db
 from app.models import AuditLog, BoardTopic, Posting
@@ -23,9 +25,9 @@ def source_topic(raw_id: str | None, user, kind: str) -> BoardTopic | None:
     topic = db.session.get(BoardTopic, int(raw_id))
     permissions.require(topic is not None and permissions.can_view_topic(user, topic), hide=True)
     permissions.require(permissions.can_convert_topic(user, topic),
-                        "話題から投稿を作れるのは、話題を投稿した職員です。")
+                        _("話題から投稿を作れるのは、話題を投稿した職員です。"))
     permissions.require(kind != "case_study" or topic.summary_publishable,
-                        "この話題は、投稿者が公開事例にすることを選んでいません。")
+                        _("この話題は、投稿者が公開事例にすることを選んでいません。"))
     return topic
 
 

@@ -1,6 +1,7 @@
 """Moderation of the board by liaison desks and admins: hide or restore an answer or a topic,
 close or reopen a topic, each with a reason in the audit log; reports from officials."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import permissions
@@ -17,9 +18,9 @@ MAX_REASON = 1000
 def _reason(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise BoardError("理由を入力してください（投稿者と監査記録に残ります）。")
+        raise BoardError(_("理由を入力してください（投稿者と監査記録に残ります）。"))
     if len(text) > MAX_REASON:
-        raise BoardError(f"理由は{MAX_REASON}文字以内にしてください。")
+        raise BoardError(_("理由は%(max)d文字以内にしてください。", max=MAX_REASON))
     return text
 
 
@@ -30,7 +31,7 @@ def _audit(actor, action: str, item, **details) -> None:
 
 
 def _moderator(actor) -> None:
-    permissions.require(permissions.can_moderate_board(actor), "掲示板の管理は、連携窓口と管理者が行います。")
+    permissions.require(permissions.can_moderate_board(actor), _("掲示板の管理は、連携窓口と管理者が行います。"))
 
 
 def _done(topic: BoardTopic) -> None:
@@ -44,7 +45,7 @@ def hide(item: BoardTopic | BoardAnswer, reason: str, actor) -> None:
     _moderator(actor)
     reason = _reason(reason)
     if item.is_hidden:
-        raise BoardError("既に非表示になっています。")
+        raise BoardError(_("既に非表示になっています。"))
     item.hidden_at, item.hidden_reason = utcnow(), reason
     _audit(actor, "board.hide", item, reason=reason, title=_title(item))
     notices.moderated(item, "hidden", reason)
@@ -56,7 +57,7 @@ def restore(item: BoardTopic | BoardAnswer, reason: str, actor) -> None:
     _moderator(actor)
     reason = _reason(reason)
     if not item.is_hidden:
-        raise BoardError("非表示になっていません。")
+        raise BoardError(_("非表示になっていません。"))
     item.hidden_at, item.hidden_reason = None, ""
     _audit(actor, "board.restore", item, reason=reason, title=_title(item))
     _done(_topic(item))
@@ -66,7 +67,7 @@ def close(topic: BoardTopic, reason: str, actor) -> None:
     _moderator(actor)
     reason = _reason(reason)
     if topic.is_closed:
-        raise BoardError("既に締め切られています。")
+        raise BoardError(_("既に締め切られています。"))
     topic.closed_at, topic.closed_reason = utcnow(), reason
     _audit(actor, "board.close", topic, reason=reason, title=topic.title)
     notices.moderated(topic, "closed", reason)
@@ -77,7 +78,7 @@ def reopen(topic: BoardTopic, reason: str, actor) -> None:
     _moderator(actor)
     reason = _reason(reason)
     if not topic.is_closed:
-        raise BoardError("締め切られていません。")
+        raise BoardError(_("締め切られていません。"))
     topic.closed_at, topic.closed_reason = None, ""
     _audit(actor, "board.reopen", topic, reason=reason, title=topic.title)
     _done(topic)
@@ -85,12 +86,12 @@ def reopen(topic: BoardTopic, reason: str, actor) -> None:
 
 def report(item: BoardTopic | BoardAnswer, reason: str, detail: str, reporter) -> BoardReport:
     """An official asks the moderators to look at a topic or an answer."""
-    permissions.require(permissions.can_report_board_item(reporter, item), "この投稿は報告できません。")
+    permissions.require(permissions.can_report_board_item(reporter, item), _("この投稿は報告できません。"))
     if reason not in REPORT_REASONS:
-        raise BoardError("報告の理由を選んでください。")
+        raise BoardError(_("報告の理由を選んでください。"))
     detail = (detail or "").strip()
     if len(detail) > MAX_REASON:
-        raise BoardError(f"詳しい説明は{MAX_REASON}文字以内にしてください。")
+        raise BoardError(_("詳しい説明は%(max)d文字以内にしてください。", max=MAX_REASON))
     answer = item if isinstance(item, BoardAnswer) else None
     entry = BoardReport(topic=_topic(item), answer=answer, reporter_id=reporter.id, reason=reason,
                         detail=detail)
@@ -105,7 +106,7 @@ def dismiss_report(entry: BoardReport, note: str, actor) -> None:
     """The moderator looked and leaves the item as it is."""
     _moderator(actor)
     if entry.resolved_at is not None:
-        raise BoardError("この報告は対応済みです。")
+        raise BoardError(_("この報告は対応済みです。"))
     note = _reason(note)
     entry.resolved_at, entry.resolved_by_id, entry.resolution = utcnow(), actor.id, note
     db.session.add(AuditLog(actor_user_id=actor.id, action="board.report_dismiss",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import permissions
@@ -66,15 +67,16 @@ def author_place(user) -> tuple[int | None, str]:
 
 def _check_topic(data: TopicInput) -> None:
     if not data.title.strip() or not data.body.strip():
-        raise BoardError("タイトルと本文を入力してください。")
+        raise BoardError(_("タイトルと本文を入力してください。"))
     if len(data.title) > MAX_TITLE or len(data.body) > MAX_BODY:
-        raise BoardError(f"タイトルは{MAX_TITLE}文字以内、本文は{MAX_BODY}文字以内にしてください。")
+        raise BoardError(_("タイトルは%(title)d文字以内、本文は%(body)d文字以内にしてください。",
+                           title=MAX_TITLE, body=MAX_BODY))
     if not data.categories or len(data.categories) > MAX_CATEGORIES:
-        raise BoardError(f"カテゴリを1〜{MAX_CATEGORIES}つ選んでください。")
+        raise BoardError(_("カテゴリを1〜%(max)dつ選んでください。", max=MAX_CATEGORIES))
     if len(data.tags) > MAX_TAGS or any(len(t) > 40 for t in data.tags):
-        raise BoardError(f"分野タグは{MAX_TAGS}個まで、1つ40文字以内にしてください。")
+        raise BoardError(_("分野タグは%(max)d個まで、1つ40文字以内にしてください。", max=MAX_TAGS))
     if data.kind not in TOPIC_KINDS:
-        raise BoardError("種類の指定が正しくありません。")
+        raise BoardError(_("種類の指定が正しくありません。"))
 
 
 def _apply_topic(topic: BoardTopic, data: TopicInput) -> None:
@@ -101,7 +103,7 @@ def create_topic(data: TopicInput, author, *, created_at: datetime | None = None
 
 
 def update_topic(topic: BoardTopic, data: TopicInput, actor) -> BoardTopic:
-    permissions.require(can_edit(actor, topic), "投稿から時間が経ったため、編集できません。")
+    permissions.require(can_edit(actor, topic), _("投稿から時間が経ったため、編集できません。"))
     _check_topic(data)
     _apply_topic(topic, data)
     topic.edited_at = utcnow()
@@ -110,9 +112,9 @@ def update_topic(topic: BoardTopic, data: TopicInput, actor) -> BoardTopic:
 
 def _check_answer(body: str) -> None:
     if not body.strip():
-        raise BoardError("回答を入力してください。")
+        raise BoardError(_("回答を入力してください。"))
     if len(body) > MAX_BODY:
-        raise BoardError(f"回答は{MAX_BODY}文字以内にしてください。")
+        raise BoardError(_("回答は%(max)d文字以内にしてください。", max=MAX_BODY))
 
 
 def linkable_postings(user, ids: list[int], already: list[Posting] = ()) -> list[Posting]:
@@ -120,7 +122,7 @@ def linkable_postings(user, ids: list[int], already: list[Posting] = ()) -> list
     theirs would be a dead link for everyone else). Links it `already` has are kept."""
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_LINKED_POSTINGS:
-        raise BoardError(f"参考になる投稿は{MAX_LINKED_POSTINGS}件までにしてください。")
+        raise BoardError(_("参考になる投稿は%(max)d件までにしてください。", max=MAX_LINKED_POSTINGS))
     by_id = {p.id: p for p in already if p.id in ids}
     wanted = [i for i in ids if i not in by_id]
     if wanted:
@@ -128,7 +130,7 @@ def linkable_postings(user, ids: list[int], already: list[Posting] = ()) -> list
             permissions.visible_postings(user).where(Posting.id.in_(wanted), Posting.status == "published")))
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise BoardError("見つからない投稿があります（番号: " + "、".join(map(str, missing)) + "）。")
+        raise BoardError(_("見つからない投稿があります（番号: %(ids)s）。", ids="、".join(map(str, missing))))
     return [by_id[i] for i in ids]
 
 
@@ -136,7 +138,7 @@ def add_answer(topic: BoardTopic, body: str, author, posting_ids: list[int] | No
                created_at: datetime | None = None) -> BoardAnswer:
     permissions.require(permissions.can_view_topic(author, topic), hide=True)
     if topic.is_closed or topic.is_hidden:
-        raise BoardError("この話題は締め切られているため、回答できません。")
+        raise BoardError(_("この話題は締め切られているため、回答できません。"))
     _check_answer(body)
     postings = linkable_postings(author, posting_ids or [])
     municipality_id, department = author_place(author)
@@ -153,7 +155,7 @@ def add_answer(topic: BoardTopic, body: str, author, posting_ids: list[int] | No
 
 
 def update_answer(answer: BoardAnswer, body: str, actor, posting_ids: list[int] | None = None) -> BoardAnswer:
-    permissions.require(can_edit(actor, answer), "投稿から時間が経ったため、編集できません。")
+    permissions.require(can_edit(actor, answer), _("投稿から時間が経ったため、編集できません。"))
     _check_answer(body)
     postings = linkable_postings(actor, posting_ids or [], already=list(answer.postings))
     answer.body = body.strip()
@@ -165,9 +167,9 @@ def update_answer(answer: BoardAnswer, body: str, actor, posting_ids: list[int] 
 
 def mark_answer(answer: BoardAnswer, mark: str | None, actor) -> BoardAnswer:
     """参考になった / 解決 / no mark. A topic with at least one 解決 answer is solved."""
-    permissions.require(permissions.can_mark_answer(actor, answer), "回答に印を付けられるのは、話題を投稿した人だけです。")
+    permissions.require(permissions.can_mark_answer(actor, answer), _("回答に印を付けられるのは、話題を投稿した人だけです。"))
     if mark is not None and mark not in ANSWER_MARKS:
-        raise BoardError("印の指定が正しくありません。")
+        raise BoardError(_("印の指定が正しくありません。"))
     changed = answer.mark != mark
     answer.mark = mark
     answer.marked_at = utcnow() if mark else None

@@ -1,5 +1,6 @@
 """What officials and senders do on a thread: read, reply, note, close, forward, block."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import permissions
@@ -13,11 +14,9 @@ from app.services.contact.routing import desk_for, reachable_officer
 from app.services.contact.text import ContactError, check_text, looks_like_html
 from app.services.mail import notify
 
-REFUSED = "この操作はできません。"
-
 
 def _require(allowed: bool) -> None:
-    permissions.require(allowed, REFUSED)
+    permissions.require(allowed, _("この操作はできません。"))
 
 
 def mark_read(thread: Thread, user) -> None:
@@ -58,7 +57,7 @@ def reply(thread: Thread, user, body: str) -> Message:
 def sender_reply(thread: Thread, body: str) -> Message:
     """A follow-up from the sender through their private link."""
     if thread.status == "closed":
-        raise ContactError("このお問い合わせは完了しています。新しいお問い合わせとして送信してください。")
+        raise ContactError(_("このお問い合わせは完了しています。新しいお問い合わせとして送信してください。"))
     check_text(body)
     message = Message(author_kind="sender", author_name=thread.sender_name, event="message", body=body)
     thread.messages.append(message)
@@ -84,7 +83,7 @@ def add_note(thread: Thread, user, body: str) -> Message:
 def set_status(thread: Thread, user, status: str) -> None:
     _require(permissions.can_read_thread(user, thread))
     if status not in ("closed", "read"):
-        raise ContactError("状態の指定が正しくありません。")
+        raise ContactError(_("状態の指定が正しくありません。"))
     thread.status = status
     thread.updated_at = utcnow()
     db.session.commit()
@@ -95,9 +94,9 @@ def forward(thread: Thread, user, officer: Officer, note: str) -> Thread:
     _require(permissions.can_forward_to(user, thread, officer))
     target = reachable_officer(officer)
     if target is None:
-        raise ContactError("転送先の担当者は異動済みで、後任が登録されていません。")
+        raise ContactError(_("転送先の担当者は異動済みで、後任が登録されていません。"))
     if note and looks_like_html(note):
-        raise ContactError("HTMLタグは使えません。プレーンテキストで入力してください。")
+        raise ContactError(_("HTMLタグは使えません。プレーンテキストで入力してください。"))
     kind, name = _author(user)
     previous = thread.officer.public_label if thread.officer is not None else (
         thread.desk.name if thread.desk is not None else "")

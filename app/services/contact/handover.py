@@ -6,6 +6,7 @@ municipality only while its officer record is in post (app/permissions/rules.py)
 handing over may also suspend the login (no sign-in at all), where they may suspend accounts.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import permissions
@@ -37,17 +38,17 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
 
     `account="suspend"` also suspends the old officer's login (admins only)."""
     if actor is not None and not permissions.can_hand_over(actor, officer):
-        raise permissions.Forbidden("この担当者の引き継ぎを行う権限がありません。")
+        raise permissions.Forbidden(_("この担当者の引き継ぎを行う権限がありません。"))
     if not officer.active:
-        raise ContactError("この担当者は既に異動済みです。")
+        raise ContactError(_("この担当者は既に異動済みです。"))
     if account not in ACCOUNT_ACTIONS:
-        raise ContactError("元のアカウントの扱いを選んでください。")
+        raise ContactError(_("元のアカウントの扱いを選んでください。"))
     login = officer.user
     suspend = account == "suspend" and login is not None and login.active
     if suspend and actor is not None and not permissions.can_suspend_account(actor, login):
-        raise permissions.Forbidden("アカウントの停止は管理者が行います。")
+        raise permissions.Forbidden(_("アカウントの停止は管理者が行います。"))
     if (successor is None) == (new is None):
-        raise ContactError("後任を一覧から選ぶか、新しい担当者の氏名とメールアドレスを入力してください。")
+        raise ContactError(_("後任を一覧から選ぶか、新しい担当者の氏名とメールアドレスを入力してください。"))
     with db.session.no_autoflush:
         if new is not None:
             successor = find_or_create_officer(officer.municipality, new)
@@ -55,9 +56,9 @@ def hand_over(officer: Officer, actor, successor: Officer | None = None,
             db.session.add(successor)
             db.session.flush()
     if successor.id == officer.id or successor is officer:
-        raise ContactError("後任に本人は指定できません。")
+        raise ContactError(_("後任に本人は指定できません。"))
     if successor.municipality_id != officer.municipality_id or not successor.active:
-        raise ContactError("後任は同じ自治体の在職中の担当者から選んでください。")
+        raise ContactError(_("後任は同じ自治体の在職中の担当者から選んでください。"))
 
     now = utcnow()
     if suspend:

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import permissions
@@ -34,7 +35,7 @@ def thread_for_token(token: str) -> Thread | None:
 
 
 def revoke_link(thread: Thread, actor) -> None:
-    permissions.require(permissions.can_read_thread(actor, thread), "この操作はできません。")
+    permissions.require(permissions.can_read_thread(actor, thread), _("この操作はできません。"))
     thread.token_revoked = True
     audit(actor, "thread.revoke_link", thread)
     db.session.commit()

@@ -8,6 +8,7 @@ to a liaison desk (the ward's, or the central one).
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.cleantext import single_line
@@ -111,7 +112,8 @@ def contact_municipality(municipality: Municipality | None, sender: Sender, subj
         return _store_and_notify(thread, body)
     officer = latest_officer_of(municipality)
     if officer is None:
-        raise ContactError(f"{municipality.display_name}には、架け橋で連絡を受け付けている窓口がまだありません。")
+        raise ContactError(_("%(name)sには、架け橋で連絡を受け付けている窓口がまだありません。",
+                             name=municipality.display_name))
     _route(thread, officer, municipality.id)
     return _store_and_notify(thread, body)
 

@@ -2,6 +2,8 @@
 
 import re
 
+from flask_babel import gettext as _
+
 MAX_BODY = 5000
 MAX_SUBJECT = 200
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
@@ -18,8 +20,9 @@ def looks_like_html(text: str) -> bool:
 def check_text(body: str, subject: str = "") -> None:
     """Service-level guard (the forms say the same thing earlier, field by field)."""
     if not body.strip():
-        raise ContactError("本文を入力してください。")
+        raise ContactError(_("本文を入力してください。"))
     if len(body) > MAX_BODY or len(subject) > MAX_SUBJECT:
-        raise ContactError(f"本文は{MAX_BODY}文字以内、件名は{MAX_SUBJECT}文字以内にしてください。")
+        raise ContactError(_("本文は%(body)d文字以内、件名は%(subject)d文字以内にしてください。",
+                             body=MAX_BODY, subject=MAX_SUBJECT))
     if looks_like_html(body) or looks_like_html(subject):
-        raise ContactError("HTMLタグは使えません。プレーンテキストで入力してください。")
+        raise ContactError(_("HTMLタグは使えません。プレーンテキストで入力してください。"))

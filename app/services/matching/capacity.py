@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 # A number of people: 300人, 約1,000人, 1.5万人 (not 人/月, 2人1組, 2人×3班: rates and teams).
 _PEOPLE = re.compile(r"(約|およそ|概ね)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万)?\s*人(?!\s*(?:/|／|1組|×|x|程度/))")
 _CLAUSE = re.compile(r"[、。;；()【】・]|,\s")  # after NFKC: （）→() and ，→,
@@ -20,7 +22,9 @@ class People:
     from_text: bool  # read from the free text, not stated as a number
 
     def label(self) -> str:
-        return f"{'約' if self.approximate else ''}{self.count:,}人"
+        if self.approximate:
+            return _("約%(count)s人", count=f"{self.count:,}")
+        return _("%(count)s人", count=f"{self.count:,}")
 
 
 def people_in_text(text: str | None) -> People | None:

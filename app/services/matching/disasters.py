@@ -12,10 +12,12 @@ then the search engine's text similarity with the disaster's description.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import join_words, translated
 from app.models import DisasterOffer, Municipality, PartnershipRequest, Posting
 from app.models.geo import NATIONWIDE, PREFECTURES, covers, region_for_prefecture
 from app.models.postings import OFFER_TYPES
@@ -141,7 +143,7 @@ def _score(row, scenario: Scenario, text: float) -> _Score:
     given = [n for n in scenario.needs if n in types]
     # Meeting one need is what counts; meeting more of them adds a little.
     score.add(W["help"] + W["more_help"] * (len(given) - 1) / max(1, len(scenario.needs) - 1),
-              f"協力の種類: {needs.help_labels(given)}", priority=1)
+              _("協力の種類: %(help)s", help=needs.help_labels(given)), priority=1)
     if HOUSING & set(scenario.needs) and HOUSING & types:
         room = people_of(row.capacity_people, row.capacity)
         needed = People(scenario.people, approximate=False, from_text=False) if scenario.people else None
@@ -152,14 +154,14 @@ def _score(row, scenario: Scenario, text: float) -> _Score:
             score.add(W["capacity"] * share, capacity_reason(room, needed), priority=2)
     coverage = row.regions_covered or []
     if not coverage or NATIONWIDE in coverage:
-        score.add(0.0, "対象地域: 全国", priority=3)
+        score.add(0.0, _("対象地域: 全国"), priority=3)
     else:
         reached = [r for r in sorted(scenario.regions) if r in coverage]
-        score.add(0.0, f"対象地域: {'・'.join(reached)}を含む", priority=3)
+        score.add(0.0, _("対象地域: %(region)sを含む", region=join_words(translated(r) for r in reached)), priority=3)
     if row.region in scenario.regions:
-        score.add(W["near"], f"近隣（被災地域外）: {row.prefecture}", priority=5)
+        score.add(W["near"], _("近隣（被災地域外）: %(prefecture)s", prefecture=row.prefecture), priority=5)
     else:
-        score.add(0.0, f"被災地域外: {row.prefecture}", priority=5)
+        score.add(0.0, _("被災地域外: %(prefecture)s", prefecture=row.prefecture), priority=5)
     score.add(W["text"] * text, None, priority=9)
     return score
 
@@ -168,7 +170,7 @@ def _with_ties(offer: DisasterOffer, first: _Score, scenario: Scenario) -> Sugge
     score = _Score(first.value, list(first.reasons))
     ties = [m for m in offer.partners if m.prefecture in scenario.prefectures]
     if ties:
-        score.add(W["ties"], f"被災地に交流先: {'・'.join(m.name for m in ties[:3])}", priority=4)
+        score.add(W["ties"], _("被災地に交流先: %(names)s", names=join_words(m.name for m in ties[:3])), priority=4)
     reasons = [text for _, text in sorted(score.reasons, key=lambda r: r[0])]
     return Suggestion(offer, score.value, reasons)
 

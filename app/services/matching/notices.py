@@ -15,6 +15,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -53,7 +54,9 @@ def notify_fits(posting_ids) -> int:
     count = 0
     for posting_id in dict.fromkeys(posting_ids):
         try:
-            count += _notify(posting_id)
+            # Stored and mailed: the reasons in the site's language, not the publisher's.
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                count += _notify(posting_id)
             db.session.commit()
         except Exception:
             db.session.rollback()

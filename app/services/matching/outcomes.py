@@ -3,6 +3,8 @@ led to it), and later the case study that tells the result. The figures count th
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import permissions
@@ -17,7 +19,7 @@ class OutcomeError(ValueError):
     """The record cannot be made as asked; the message says why (Japanese)."""
 
 
-NOT_A_CASE_STUDY = "公開中の連携・交流事例の番号を入力してください。"
+NOT_A_CASE_STUDY = _l("公開中の連携・交流事例の番号を入力してください。")
 
 
 def record(request: PartnershipRequest, partners: list[Municipality], actor, thread: Thread | None = None,
@@ -28,10 +30,10 @@ def record(request: PartnershipRequest, partners: list[Municipality], actor, thr
         permissions.require(permissions.can_record_outcome(actor, request))
     partners = [m for m in dict.fromkeys(partners) if m.id != request.municipality_id]
     if not partners:
-        raise OutcomeError("連携が成立した相手の自治体を1つ以上入力してください（自分の自治体は除きます）。")
+        raise OutcomeError(_("連携が成立した相手の自治体を1つ以上入力してください（自分の自治体は除きます）。"))
     if thread is not None and (thread.posting_id != request.id or (
             actor is not None and not permissions.can_read_thread(actor, thread))):
-        raise OutcomeError("この募集へのお問い合わせのうち、あなたが見られるものを選んでください。")
+        raise OutcomeError(_("この募集へのお問い合わせのうち、あなたが見られるものを選んでください。"))
     partnership = request_partnership(request) or Partnership(request_id=request.id)
     partnership.partners = partners
     partnership.thread = thread
@@ -52,7 +54,7 @@ def withdraw(request: PartnershipRequest, actor) -> None:
         permissions.require(permissions.can_record_outcome(actor, request))
     partnership = request_partnership(request)
     if partnership is None:
-        raise OutcomeError("取り消す成立の記録がありません。")
+        raise OutcomeError(_("取り消す成立の記録がありません。"))
     _audit(actor, "outcome.withdraw", request, partnership)
     db.session.delete(partnership)
     batch = editing.Batch()
@@ -66,14 +68,14 @@ def link_case_study(request: PartnershipRequest, case_study: Posting | None, act
         permissions.require(permissions.can_record_outcome(actor, request))
     partnership = request_partnership(request)
     if partnership is None:
-        raise OutcomeError("先に、連携の成立（相手の自治体）を記録してください。")
+        raise OutcomeError(_("先に、連携の成立（相手の自治体）を記録してください。"))
     if case_study is not None:
         visible = actor is None or permissions.can_view_posting(actor, case_study)
         if not isinstance(case_study, CaseStudy) or not visible or case_study.status != "published":
             raise OutcomeError(NOT_A_CASE_STUDY)
         involved = {case_study.municipality_id, *(m.id for m in case_study.partners)}
         if not involved & {request.municipality_id, *(m.id for m in partnership.partners)}:
-            raise OutcomeError("この募集の自治体か、成立した相手の自治体が関わる事例を選んでください。")
+            raise OutcomeError(_("この募集の自治体か、成立した相手の自治体が関わる事例を選んでください。"))
     partnership.case_study = case_study
     _audit(actor, "outcome.case_study", request, partnership)
     db.session.commit()

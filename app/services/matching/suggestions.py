@@ -1,5 +1,6 @@
 """Suggested partners for a posting: the postings of other municipalities that could answer it,
-best first, each with the reasons (in Japanese, from the data) why it fits.
+best first, each with the reasons why it fits (in the reader's language: gettext, Japanese
+without a request).
 
 - a partnership request: case studies showing that someone has done what is sought, staff
   exchanges in the sought field, disaster offers (for disaster-related requests) and requests on
@@ -20,9 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import category_label, translated
 from app.models import Posting
 from app.models.geo import NATIONWIDE, covers
 from app.models.postings import PARTNER_TYPES
@@ -268,10 +272,10 @@ def _compare(source: _Source, candidate: Posting, score: _Score) -> None:
 def _shared_fields(source: _Source, candidate: Posting, score: _Score) -> None:
     tags = [t.name for t in candidate.tags if t.name in source.tags]
     if tags:
-        score.add(W["tag"] * min(2, len(tags)), f"同じ分野: {'・'.join(tags[:3])}", priority=4)
+        score.add(W["tag"] * min(2, len(tags)), _("同じ分野: %(tags)s", tags="・".join(tags[:3])), priority=4)
     themes = [c for c in candidate.categories if c.code in source.categories]
     if themes:
-        score.add(W["category"] * min(2, len(themes)), f"同じテーマ: {themes[0].label}", priority=6)
+        score.add(W["category"] * min(2, len(themes)), _("同じテーマ: %(theme)s", theme=category_label(themes[0].code, themes[0].label)), priority=6)
 
 
 def _towns(posting: Posting) -> list:
@@ -288,12 +292,13 @@ def _partner_fit(request, other: Posting, score: _Score, about_candidate: bool) 
     if wished in ("special_ward", "municipality"):
         fitting = [m for m in towns if m.is_special_ward == (wished == "special_ward")]
         if fitting:
+            partner = translated(PARTNER_TYPES[wished])
             if not about_candidate:
-                label = f"{PARTNER_TYPES[wished]}との連携を募集"
+                label = _("%(partner)sとの連携を募集", partner=partner)
             elif other.kind == "case_study":
-                label = f"{PARTNER_TYPES[wished]}の取組"
+                label = _("%(partner)sの取組", partner=partner)
             else:
-                label = f"{PARTNER_TYPES[wished]}（{fitting[0].name}）"
+                label = _("%(partner)s（%(name)s）", partner=partner, name=fitting[0].name)
             score.add(W["partner_type"], label, priority=2)
         else:
             score.add(W["partner_type_miss"])
@@ -301,8 +306,10 @@ def _partner_fit(request, other: Posting, score: _Score, about_candidate: bool) 
     if regions:
         town = next((m for m in towns if m.region in regions), None)
         if town is not None:
-            label = f"希望地域: {town.region}（{town.prefecture}）"
-            score.add(W["region"], label if about_candidate else "募集の" + label, priority=3)
+            where = {"region": translated(town.region), "prefecture": town.prefecture}
+            label = (_("希望地域: %(region)s（%(prefecture)s）", **where) if about_candidate
+                     else _("募集の希望地域: %(region)s（%(prefecture)s）", **where))
+            score.add(W["region"], label, priority=3)
         else:
             score.add(W["region_miss"])
 
@@ -313,13 +320,14 @@ def _disaster_fit(request, asked: set[str], needed: People | None, offer, score:
     region = request.municipality.region
     coverage = offer.regions_covered or []
     if covers(coverage, region):
-        label = "対象地域: 全国" if not coverage or NATIONWIDE in coverage else f"対象地域: {region}を含む"
+        label = (_("対象地域: 全国") if not coverage or NATIONWIDE in coverage
+                 else _("対象地域: %(region)sを含む", region=translated(region)))
         score.add(W["region"], label, priority=3)
     else:
         score.add(W["coverage_miss"])
     given = set(offer.offer_types or []) & asked
     if given:
-        score.add(W["help"], f"協力の種類: {needs.help_labels(given)}", priority=1)
+        score.add(W["help"], _("協力の種類: %(help)s", help=needs.help_labels(given)), priority=1)
     else:
         score.add(W["help_miss"])  # the offer does not give what the request asks for
     # Room for people matters when people are to move: asked for, or a number is known.
@@ -333,10 +341,12 @@ def _disaster_fit(request, asked: set[str], needed: People | None, offer, score:
 
 def capacity_reason(room: People, needed: People | None) -> str:
     """「受入可能 約300人（必要 200人、規模の記載から）」"""
-    notes = [f"必要 {needed.label()}"] if needed is not None else []
+    notes = [_("必要 %(people)s", people=needed.label())] if needed is not None else []
     if room.from_text:
-        notes.append("規模の記載から")
-    return f"受入可能 {room.label()}" + (f"（{'、'.join(notes)}）" if notes else "")
+        notes.append(_("規模の記載から"))
+    if not notes:
+        return _("受入可能 %(people)s", people=room.label())
+    return _("受入可能 %(people)s（%(notes)s）", people=room.label(), notes=_("、").join(notes))
 
 
 def _other_side(source, candidate, score: _Score) -> None:
@@ -351,7 +361,7 @@ def _other_side(source, candidate, score: _Score) -> None:
         score.add(W["same_side"])
     elif wants_them and wants_us:
         label = PARTNER_TYPES[kind_of(source.municipality)]
-        score.add(W["other_side"], f"相手も{label}との連携を募集", priority=2)
+        score.add(W["other_side"], _("相手も%(partner)sとの連携を募集", partner=translated(label)), priority=2)
     elif not wants_us:
         score.add(W["same_side"])
 
@@ -359,17 +369,21 @@ def _other_side(source, candidate, score: _Score) -> None:
 def _staff_fit(source: _Source, candidate: Posting, score: _Score) -> None:
     """Job, direction, headcount and duration of a staff exchange and its counterpart."""
     if candidate.kind == "staff_exchange":
-        theirs, verb = needs.jobs(candidate.work_field), "派遣可" if candidate.direction == "dispatch" else "受入可"
+        theirs = needs.jobs(candidate.work_field)
+        verb = "dispatch" if candidate.direction == "dispatch" else "accept"
     else:  # a request that asks for staff
-        theirs, verb = needs.jobs(_job_text(candidate)), "応援を募集"
+        theirs, verb = needs.jobs(_job_text(candidate)), "request"
     ours = source.jobs
     shared = [j for j in ours if j in theirs]
     if shared:
-        score.add(W["job"], f"同じ職種で{verb}: {shared[0]}", priority=1)
+        job = translated(shared[0])
+        score.add(W["job"], {"dispatch": _("同じ職種で派遣可: %(job)s", job=job),
+                             "accept": _("同じ職種で受入可: %(job)s", job=job),
+                             "request": _("同じ職種で応援を募集: %(job)s", job=job)}[verb], priority=1)
     elif ours and theirs:
         score.add(W["job_miss"])
     if source.kind == "disaster_offer" and candidate.kind == "staff_exchange" and needs.is_recovery(candidate):
-        score.add(W["help"], "被災地で応援職員を受入れ", priority=1)
+        score.add(W["help"], _("被災地で応援職員を受入れ"), priority=1)
     if source.kind == "staff_exchange" and candidate.kind == "staff_exchange":
         mine, other = source.posting, candidate
         if not mine.municipality.is_special_ward and not other.municipality.is_special_ward and (
@@ -378,8 +392,9 @@ def _staff_fit(source: _Source, candidate: Posting, score: _Score) -> None:
         alike = (min(mine.headcount, other.headcount) / max(mine.headcount, other.headcount, 1)
                  + min(mine.duration_months, other.duration_months)
                  / max(mine.duration_months, other.duration_months, 1)) / 2
-        score.add(W["size"] * alike, f"{other.headcount}人・{other.duration_months}か月"
-                  f"（こちらは {mine.headcount}人・{mine.duration_months}か月）", priority=2)
+        score.add(W["size"] * alike, _("%(people)d人・%(months)dか月（こちらは %(our_people)d人・%(our_months)dか月）",
+                                       people=other.headcount, months=other.duration_months,
+                                       our_people=mine.headcount, our_months=mine.duration_months), priority=2)
 
 
 _TO_WARDS = re.compile(r"特別区|区の|区へ|区に|区で")
@@ -391,7 +406,7 @@ def _ward_bound(exchange) -> bool:
 
 
 def _fallback_reason(candidate: Posting) -> str:
-    return f"内容が近い{candidate.kind_label}"
+    return _("内容が近い%(kind)s", kind=translated(candidate.kind_label))
 
 
 def _spread(ranked: list[Suggestion]) -> list[Suggestion]:
@@ -415,7 +430,8 @@ _panel_cache: dict = {}
 def suggest_for_page(posting: Posting, user, limit: int) -> list[Suggestion]:
     """`suggest`, remembered for a minute per posting version and audience (a posting page is
     read far more often than the index changes); visibility is checked again on every read."""
-    key = (str(db.engine.url), posting.id, posting.updated_at, audience_for(user), limit, now_jst().date())
+    key = (str(db.engine.url), posting.id, posting.updated_at, audience_for(user), limit, now_jst().date(),
+           str(get_locale()))  # the reasons are in the reader's language
     hit = _panel_cache.get(key)
     if hit is None or time.monotonic() - hit[0] > PANEL_CACHE_SECONDS:
         found = suggest(posting, user, limit)
