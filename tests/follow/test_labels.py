@@ -44,7 +44,7 @@ def test_follow_pages_in_english(client, users):
 
     token = tokens.unsubscribe_token(officer.id, [search.id])
     stopped = client.get(f"/follows/unsubscribe/{token}").get_data(as_text=True)
-    assert "（Saved search）" in stopped and "保存した検索" not in stopped
+    assert " (Saved search)" in stopped and "保存した検索" not in stopped
 
     digest = Digest(user_id=officer.id, frequency="daily", period_key="daily:2026-12-01", item_count=0)
     db.session.add(digest)
