@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -42,6 +43,24 @@ log = logging.getLogger(__name__)
 
 FIELDS = ("text", "title_text", "head_text")
 BATCH = 500
+
+
+def _again_if_dropped(read: Callable) -> Callable:
+    """A reader's kept connection that the server dropped (a restart, a failover, an idle
+    timeout) is found out only on its next use, which fails and marks it broken: read once
+    more, on a new connection, rather than answer a search with nothing."""
+
+    @functools.wraps(read)
+    def wrapper(*args, **kwargs):
+        import psycopg
+
+        try:
+            return read(*args, **kwargs)
+        except psycopg.OperationalError as e:
+            log.info("search index connection lost (%r), reading again on a new one", e)
+            return read(*args, **kwargs)
+
+    return wrapper
 
 
 def _lexeme(token: str) -> str:
@@ -234,16 +253,20 @@ class PostgresIndex:
 
     def healthy(self) -> bool:
         try:
-            with self._reader_connection().cursor() as cur:
-                cur.execute(f"SELECT value FROM {self.p}state WHERE key = 'format'")
-                row = cur.fetchone()
-                if row is None or str(row[0]) != INDEX_FORMAT:
-                    raise ValueError("index written by another version of this package: rebuild needed")
-                cur.execute(f"SELECT 1 FROM {self.p}docs LIMIT 1")  # the table is there and readable
+            self._check_format()
             return True
         except Exception as e:
             log.warning("search index in PostgreSQL (%sdocs) is unhealthy: %r", self.p, e)
             return False
+
+    @_again_if_dropped
+    def _check_format(self) -> None:
+        with self._reader_connection().cursor() as cur:
+            cur.execute(f"SELECT value FROM {self.p}state WHERE key = 'format'")
+            row = cur.fetchone()
+            if row is None or str(row[0]) != INDEX_FORMAT:
+                raise ValueError("index written by another version of this package: rebuild needed")
+            cur.execute(f"SELECT 1 FROM {self.p}docs LIMIT 1")  # the table is there and readable
 
     def reader(self) -> PostgresStore:
         with self._store_lock:
@@ -295,6 +318,7 @@ class PostgresStore:
         self._view: _PgView | None = None
         self._lock = threading.Lock()
 
+    @_again_if_dropped
     def view(self) -> _PgView:
         v = self._view
         if v is not None:
@@ -320,6 +344,7 @@ class PostgresStore:
     def stored(self, view: _PgView, docnum: int) -> dict:
         return self.stored_many(view, [docnum])[0]
 
+    @_again_if_dropped
     def stored_many(self, view: _PgView, docnums: list[int]) -> list[dict]:
         if not docnums:
             return []

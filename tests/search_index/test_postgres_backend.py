@@ -65,3 +65,21 @@ def test_an_index_of_another_format_needs_a_rebuild(request, tmp_path):
     assert not eng.healthy()
     assert eng.rebuild(corpus()) == 12
     assert eng.healthy() and ids(eng.search(SearchQuery(q="空き家"))) == [1]
+
+
+def test_a_search_after_the_server_dropped_the_readers_connections_still_finds(request, tmp_path):
+    """A database restart ends every kept connection; the next search must not answer
+    nothing (it did: "search index unreadable, returning no results: AdminShutdown")."""
+    make = _pg(request, tmp_path)
+    eng = make()
+    eng.upsert(corpus())
+    assert eng.search(SearchQuery(q="空き家")).total > 0  # the reader's connections are kept
+    connect = request.getfixturevalue("search_database")
+    with connect() as admin:
+        admin.autocommit = True
+        ended = admin.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert ended >= 1
+    assert eng.search(SearchQuery(q="空き家")).total > 0
+    assert eng.backend.healthy()
