@@ -28,9 +28,12 @@ db: install
 run: db
 	bash scripts/run-dev.sh "$(HOST)" "$(PORT)"
 
+# Everything on SQLite, then again on PostgreSQL every test that uses a database (the browser
+# tests exercise no other SQL: they run once).
 test: install
 	bash scripts/install-test-deps.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --db=postgres -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,26 +1,91 @@
-"""Shared fixtures: a fresh SQLite database per test (copied from a template migrated once),
-a fresh search-index directory, the test client, and factories for users and postings."""
+"""Shared fixtures: a fresh database per test (a copy of a template migrated once), a fresh
+search-index directory, the test client, and factories for users and postings.
 
-from contextlib import closing
-from pathlib import Path
+`pytest --db=postgres` runs the tests that use a database on PostgreSQL (tests/databases.py),
+with the search index in the same database (SEARCH_BACKEND=postgres, as in production);
+tests marked `sqlite_only` and tests without a database are left out of that pass."""
+
+import os
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
 from app.models import Desk, Municipality
 from config import TestingConfig
+from tests import databases
+from tests.databases import Template
 from tests.helpers import PostingFactory, UserFactory, WebClient, app_on_template_copy
 
 
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgres"), default="sqlite",
+                     help="the database the tests run on (default: sqlite)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--db") != "postgres":
+        return
+    keep, drop = [], []
+    for item in items:
+        on_database = "database_kind" in item.fixturenames
+        (keep if on_database and not item.get_closest_marker("sqlite_only") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
+def postgres_server():
+    """The PostgreSQL server's URL. Locally without a server the tests that need it skip; in CI
+    (CI=true) they fail."""
+    problem = databases.server_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return databases.SERVER_URL
+
+
+@pytest.fixture(scope="session")
+def database_kind(request) -> str:
+    """"sqlite" or "postgres" (--db): every fixture that makes a database asks this one."""
+    kind = request.config.getoption("--db")
+    if kind == "postgres":
+        request.getfixturevalue("postgres_server")
+    return kind
+
+
+@pytest.fixture
+def empty_database(database_kind, tmp_path):
+    """The URL of a new, empty database (for migration tests)."""
+    if database_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    admin = databases.admin_engine()
+    name = databases.new_name("empty")
+    databases.create_database(admin, name)
+    yield databases.database_url(name)
+    databases.drop_database(admin, name)
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(database_kind, tmp_path_factory):
     """Schema + reference data (1,959 municipalities, 21 categories, 24 desks), built once.
     The schema is the migrations' (`upgrade head`), so the suite runs on what production
     runs on; tests/test_migrations.py checks that the models say the same."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     SEARCH_INDEX_DIR=str(path.parent / "index"))
+    folder = tmp_path_factory.mktemp("template")
+    admin = databases.admin_engine() if database_kind == "postgres" else None
+    if admin:
+        name = databases.new_name("template")
+        databases.create_database(admin, name)
+        url = databases.database_url(name)
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite3'}"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SEARCH_INDEX_DIR=str(folder / "index"),
+                     **_search_backend(database_kind))
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -28,27 +93,68 @@ def template_db(tmp_path_factory) -> Path:
 
         upgrade()
         load_reference_data()
+        _create_index_tables()
         db.engine.dispose()
-    return path
+    # The index files of this build are not the template's: copies start without an index.
+    template = Template(url, folder / "no-index")
+    if not admin:
+        yield template
+        return
+    databases.seal_template(admin, name)
+    yield template
+    for copy in list(databases.COPIES):
+        databases.drop_copy(databases.database_url(copy))
+    databases.drop_database(admin, name)
+    admin.dispose()
+
+
+def _search_backend(database_kind: str) -> dict:
+    """On PostgreSQL the index lives in the database (production's setting), so a copy of a
+    template database carries its index."""
+    return {"SEARCH_BACKEND": "postgres"} if database_kind == "postgres" else {}
+
+
+def _create_index_tables() -> None:
+    """SEARCH_BACKEND=postgres: the index's tables, made once in the template, not per test."""
+    from app.services.board import search as board_search
+    from app.services.search import indexing
+
+    for engine in (indexing.get_engine(), board_search.get_engine()):
+        ensure = getattr(engine.backend, "ensure_tables", None)
+        if ensure:
+            ensure()
 
 
 @pytest.fixture(scope="session")
-def demo_world(template_db, tmp_path_factory):
-    """The demo postings imported once per session into a database and index of their own
-    (folder/test.sqlite3, folder/search_index): tests copy it, never write to it."""
+def demo_world(template_db, tmp_path_factory) -> Template:
+    """The demo postings imported once per session into a database and index of their own:
+    tests copy it (app_on_template_copy), never write to it."""
+    from contextlib import closing
+
     from app.services.data.demo import DEMO_DIR
     from app.services.postings import importer
 
     folder = tmp_path_factory.mktemp("demo-world")
     app = app_on_template_copy(template_db, folder)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         report = importer.import_file(DEMO_DIR / "postings.jsonl")
         assert not report.errors and report.pending_index == 0
-        with closing(db.engine.raw_connection()) as connection:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not template_db.postgres:
+            with closing(db.engine.raw_connection()) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.session.remove()
         db.engine.dispose()
-    return folder
+    if not template_db.postgres:
+        yield Template(url, folder)
+        return
+    name = make_url(url).database
+    admin = databases.admin_engine()
+    databases.seal_template(admin, name)
+    databases.COPIES.discard(name)
+    yield Template(url, folder)
+    databases.drop_database(admin, name)
+    admin.dispose()
 
 
 @pytest.fixture
@@ -58,6 +164,7 @@ def app(template_db, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+    databases.drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture

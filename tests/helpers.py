@@ -2,9 +2,6 @@
 
 import itertools
 import re
-import shutil
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from flask import g, has_app_context
@@ -17,6 +14,7 @@ from app.models import Category, Municipality
 from app.services.accounts import users
 from app.services.postings.editing import ContactInput, PostingInput, create_posting
 from config import TestingConfig
+from tests.databases import Template
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -132,15 +130,15 @@ class ServerLikeClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def app_on_template_copy(template_db: Path, folder: Path, **overrides):
-    """An app on its own copy of the template database, with its own index, in `folder`."""
-    db_path = folder / "test.sqlite3"
-    # The backup API copies committed pages whatever the journal mode (WAL) left where.
-    with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(db_path)) as dst:
-        src.backup(dst)
+def app_on_template_copy(template: Template, folder: Path, **overrides):
+    """An app on its own copy of the template database, with its own index, in `folder`.
+    On PostgreSQL the index is in the database (SEARCH_BACKEND=postgres) unless overridden;
+    the copy is dropped by the `app` fixture or at the end of the session."""
+    if template.postgres:
+        overrides.setdefault("SEARCH_BACKEND", "postgres")
     app = create_app(
         TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
+        SQLALCHEMY_DATABASE_URI=template.copy(folder),
         SEARCH_INDEX_DIR=str(folder / "search_index"),
         INSTANCE_TMP=str(folder),
         **overrides,
@@ -149,7 +147,6 @@ def app_on_template_copy(template_db: Path, folder: Path, **overrides):
     return app
 
 
-def app_on_demo_copy(demo_world: Path, folder: Path):
+def app_on_demo_copy(demo_world: Template, folder: Path):
     """An app on its own copy of the demo world's database and index."""
-    shutil.copytree(demo_world / "search_index", folder / "search_index")
-    return app_on_template_copy(demo_world / "test.sqlite3", folder)
+    return app_on_template_copy(demo_world, folder)

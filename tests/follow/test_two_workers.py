@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import Digest, DigestItem, OutboxMail
@@ -25,6 +25,7 @@ def _start(app, smtp, *args):
         "KAKEHASHI_ENV": "testing", "FLASK_APP": "wsgi.py",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+        "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
         "SITE_URL": "http://kakehashi.test", "DIGEST_HOUR_JST": "0",
     }
@@ -32,16 +33,27 @@ def _start(app, smtp, *args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _write_lock(url: str):
+    """Hold every table write-locked (reads go on), as SQLite's BEGIN IMMEDIATE does;
+    returns the function that lets go."""
+    if url.startswith("sqlite"):
+        lock = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        return lambda: (lock.execute("COMMIT"), lock.close())
+    engine = create_engine(url)
+    conn = engine.connect()
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    conn.execute(text(f"lock table {tables} in exclusive mode"))
+    return lambda: (conn.commit(), conn.close(), engine.dispose())
+
+
 def _both(app, smtp, *args) -> list[str]:
     """Run two workers at once. The database is write-locked while they start, so that both
     are past their start-up and waiting when it opens: they then really race."""
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    lock = sqlite3.connect(path, isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
+    release = _write_lock(app.config["SQLALCHEMY_DATABASE_URI"])
     workers = [_start(app, smtp, *args) for _ in range(2)]
     time.sleep(2.5)
-    lock.execute("COMMIT")
-    lock.close()
+    release()
     outputs = []
     for worker in workers:
         out, err = worker.communicate(timeout=120)

@@ -1,66 +1,28 @@
-"""A fresh PostgreSQL database per test, migrated with Alembic (not create_all).
+"""A fresh, empty PostgreSQL database per test, migrated by the test itself with Alembic.
 
 The server is installed and started by scripts/install-test-deps.d/postgres.sh (run by
-`make test`). Locally without it these tests skip; in CI (CI=true) a missing server fails them.
+`make test`). Locally without it these tests skip; in CI (CI=true) a missing server fails them
+(`postgres_server`, tests/conftest.py).
 """
 
-import os
-import time
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
 
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
+from tests.conftest import postgres_server  # noqa: F401  (the fixture, for tests/search_index)
+from tests.databases import admin_engine, create_database, database_url, drop_database, new_name
 
-SERVER_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://kakehashi:kakehashi@127.0.0.1:5432/postgres"
-)
-
-
-def _admin_engine():
-    return create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    try:
-        with _admin_engine().connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        message = f"PostgreSQL not reachable at {make_url(SERVER_URL).render_as_string()}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return SERVER_URL
-
-
-def drop_database(admin, name: str, attempts: int = 20) -> None:
-    """Drop a test database. FORCE may not end an autovacuum worker (a superuser's process):
-    that is refused with InsufficientPrivilege, so wait for the worker to finish and retry."""
-    for attempt in range(attempts):
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'drop database if exists "{name}" with (force)'))
-            return
-        except ProgrammingError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.5)
+__all__ = ["drop_database", "pg_app", "postgres_server"]
 
 
 @pytest.fixture
 def pg_app(postgres_server, tmp_path):
-    name = f"kakehashi_test_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{name}"'))
-    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SEARCH_INDEX_DIR=str(tmp_path / "idx"))
+    name = new_name("test")
+    admin = admin_engine()
+    create_database(admin, name)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url(name),
+                     SEARCH_INDEX_DIR=str(tmp_path / "idx"))
     try:
         with app.app_context():
             yield app
