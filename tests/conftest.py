@@ -158,8 +158,12 @@ def demo_world(template_db, tmp_path_factory) -> Template:
 
 
 @pytest.fixture
-def app(template_db, tmp_path):
-    app = app_on_template_copy(template_db, tmp_path)
+def app(request, template_db, tmp_path):
+    """An app on its own copy of the template database. A test about one search backend's
+    own machinery (Whoosh's files) pins it: @pytest.mark.search_backend("whoosh")."""
+    pinned = request.node.get_closest_marker("search_backend")
+    app = app_on_template_copy(template_db, tmp_path,
+                               **({"SEARCH_BACKEND": pinned.args[0]} if pinned else {}))
     with app.app_context():
         yield app
         db.session.remove()

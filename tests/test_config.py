@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import pytest
 
 from app import create_app
-from config import ProductionConfig
+from config import ProductionConfig, TestingConfig
 
 SAFE = {"SECRET_KEY": "x" * 64, "WEB_CONCURRENCY": 1, "SITE_URL": "https://kakehashi.example.jp"}
 
@@ -73,9 +75,13 @@ def test_the_default_number_of_workers_is_gunicorns_advice(monkeypatch):
         importlib.reload(config)
 
 
-def test_instance_folder_defaults(app):
-    assert app.config["SEARCH_INDEX_DIR"]
-    assert "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]
+def test_instance_folder_defaults():
+    """Nothing configured: SQLite and the index in Flask's instance folder."""
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="", SEARCH_INDEX_DIR="", BOARD_INDEX_DIR="")
+    instance = Path(app.instance_path)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'kakehashi.sqlite3'}"
+    assert app.config["SEARCH_INDEX_DIR"] == str(instance / "search_index")
+    assert app.config["BOARD_INDEX_DIR"] == str(instance / "board_index")
 
 
 def test_error_pages_are_japanese(client):
