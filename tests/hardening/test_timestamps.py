@@ -79,8 +79,8 @@ def _revision_before(revision: str) -> str:
     return ScriptDirectory.from_config(config).get_revision(revision).down_revision
 
 
-def test_migration_moves_event_times_from_japan_time_to_utc(tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}",
+def test_migration_moves_event_times_from_japan_time_to_utc(empty_database, tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database,
                      SEARCH_INDEX_DIR=str(tmp_path / "idx"))
     with app.app_context():
         upgrade(revision=_revision_before("0003_event_times_utc"))
