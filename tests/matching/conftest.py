@@ -6,6 +6,7 @@ common and tells nothing."""
 import pytest
 
 from app.extensions import db
+from tests.databases import drop_copy
 from tests.helpers import app_on_demo_copy
 
 
@@ -17,3 +18,4 @@ def world(demo_world, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+    drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
