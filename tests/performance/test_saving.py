@@ -2,12 +2,17 @@
 the saver's next search still finds the change, and a process that dies in between loses
 nothing (the queue is replayed)."""
 
+import pytest
 from sqlalchemy import func, select
 
 import app.after_response as after_response_module
 from app.extensions import db
 from app.models import IndexQueue
 from tests.test_postings import _form
+
+# Whoosh is written after the commit; SEARCH_BACKEND=postgres writes the index in the save's own
+# transaction (nothing to wait for or lose: tests/postgres/test_search_backend.py).
+pytestmark = pytest.mark.search_backend("whoosh")
 
 
 def _titles(client, q: str) -> list[str]:
