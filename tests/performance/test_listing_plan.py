@@ -1,6 +1,7 @@
 """The queries behind lists and posting pages: relations in their order from one flat query,
 and lists read in the order index once SQLite has statistics (PRAGMA optimize at check-in)."""
 
+import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select, text
 
@@ -27,6 +28,7 @@ def _plan(stmt) -> str:
     return " | ".join(row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
 
 
+@pytest.mark.sqlite_only  # SQLite's statistics (sqlite_stat1, PRAGMA optimize) and its plans
 def test_lists_read_the_order_index_once_sqlite_has_statistics(app, monkeypatch):
     make = PostingFactory()
     for i in range(40):

@@ -13,7 +13,8 @@ from config import TestingConfig
 from tests.conftest import postgres_server  # noqa: F401  (the fixture, for tests/search_index)
 from tests.databases import admin_engine, create_database, database_url, drop_database, new_name
 
-__all__ = ["drop_database", "pg_app", "postgres_server"]
+__all__ = ["_admin_engine", "drop_database", "pg_app", "postgres_server"]
+_admin_engine = admin_engine  # the name other modules import
 
 
 @pytest.fixture

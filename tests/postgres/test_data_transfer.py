@@ -13,7 +13,8 @@ from app.services.data import transfer
 from app.services.data.demo import DEMO_ADMIN, DEMO_PASSWORD
 from tests.helpers import WebClient, app_on_template_copy
 
-pytestmark = pytest.mark.postgres
+# From SQLite (the template copy of the SQLite pass) to PostgreSQL: not in the PostgreSQL pass.
+pytestmark = [pytest.mark.postgres, pytest.mark.sqlite_only]
 
 
 def _every_row() -> dict[str, list[str]]:

@@ -95,6 +95,7 @@ class AppServer:
         env = {**os.environ, "KAKEHASHI_ENV": "testing", "FLASK_APP": "wsgi.py",
                "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+               "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
                "BOARD_INDEX_DIR": app.config["BOARD_INDEX_DIR"], "CACHE_TYPE": "NullCache",
                **{name: str(value) for name, value in settings.items()}}
         self.proc = subprocess.Popen(
