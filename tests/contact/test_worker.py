@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
@@ -38,6 +39,7 @@ def _old_thread(users, postings) -> Thread:
     return thread
 
 
+@pytest.mark.search_backend("whoosh")  # the worker process is configured by the environment's default
 def test_one_pass_delivers_indexes_and_records(app, runner, smtp, postings):
     app.config["DIGEST_HOUR_JST"] = 0
     posting_id = postings(title="防災の取組").id

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from app.warmup import warm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.search_backend("whoosh")  # the server process is configured by the environment's default
 def test_gunicorn_serves_warmed_workers_and_logs_access(app, postings, tmp_path):
     postings(title="防災の取組")
     from app.extensions import db

@@ -119,6 +119,7 @@ def test_digest_job_late_only_after_its_period(ready_app, client):
     assert status == 503 and body["failing"] == ["digest_job"]
 
 
+@pytest.mark.search_backend("whoosh")  # Whoosh's files removed
 def test_removed_search_index_fails_search_index(ready_app, client, monkeypatch):
     assert readyz(client)[0] == 200
     monkeypatch.setattr(readiness, "SEARCH_CHECK_EVERY", 0)  # not this process's last answer

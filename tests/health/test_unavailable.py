@@ -60,6 +60,7 @@ def test_a_database_file_without_tables_is_unavailable_too(tmp_path):
     assert app.test_client().get("/").status_code == 503
 
 
+@pytest.mark.sqlite_only  # the SQLite file removed; PostgreSQL outages: tests/postgres/test_outage_postgres.py
 def test_database_removed_under_a_running_app_is_unavailable(app, client):
     from app.extensions import db
 
