@@ -2,7 +2,8 @@
 (database, migrations, search index, the worker keeping up; app/services/health/readiness.py).
 Neither is ever served from the page cache nor rate limited: load balancers poll them."""
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_babel import gettext as _
 
 from app.extensions import csrf, limiter
 from app.health import bp
@@ -25,5 +26,8 @@ def healthz():
 @csrf.exempt
 @no_page_cache
 def readyz():
-    ready, report = readiness.check()
+    scope = request.args.get("scope", "all")
+    if scope not in readiness.SCOPES:
+        return jsonify({"error": _("scope は all または web です。")}), 400, NO_STORE
+    ready, report = readiness.check(scope)
     return jsonify(report), 200 if ready else 503, NO_STORE

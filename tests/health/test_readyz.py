@@ -58,6 +58,22 @@ def test_stale_index_queue_fails_index_queue(ready_app, client):
     assert body["checks"]["index_queue"]["oldest_age_s"] >= 660
 
 
+def test_scope_web_fails_only_on_what_a_web_host_needs(ready_app, client):
+    """A late worker (mail overdue) is shared by every host: a load balancer asking
+    scope=web keeps the hosts; the plain check still fails for monitoring."""
+    _mail(utcnow() - timedelta(minutes=16))
+    response = client.get("/readyz?scope=web")
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["failing"] == [] and body["checks"]["mail"]["ok"] is False
+    assert client.get("/readyz").status_code == 503
+    db.session.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    db.session.commit()
+    response = client.get("/readyz?scope=web")
+    assert response.status_code == 503 and response.get_json()["failing"] == ["migrations"]
+    assert client.get("/readyz?scope=everything").status_code == 400
+
+
 def test_fresh_queue_entry_is_fine(ready_app, client):
     db.session.add(IndexQueue(posting_id=999_999, queued_at=utcnow() - timedelta(minutes=2)))
     db.session.commit()

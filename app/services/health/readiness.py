@@ -84,8 +84,15 @@ def _versions_alone() -> set[str] | None:
         return None
 
 
-def check() -> tuple[bool, dict]:
-    """(ready, report). Never raises."""
+# What a web host needs to serve pages; the other checks watch the worker, which every host
+# shares: a load balancer that removed hosts for those would take the whole site down.
+SERVING = ("database", "migrations", "search_index")
+SCOPES = ("all", "web")
+
+
+def check(scope: str = "all") -> tuple[bool, dict]:
+    """(ready, report). scope "web" fails only on SERVING checks (the others are still
+    reported). Never raises."""
     started = time.perf_counter()
     now = utcnow()
     checks: dict[str, dict] = {}
@@ -113,8 +120,10 @@ def check() -> tuple[bool, dict]:
                           "oldest_due_age_s": mail_age}
         checks["digest_job"] = _digest_check(now, digest_run)
     checks["search_index"] = {"ok": _search_healthy()}
-    failing = [name for name, result in checks.items() if result["ok"] is False]
-    report = {"status": "failing" if failing else "ok", "failing": failing, "checks": checks,
+    failing = [name for name, result in checks.items()
+               if result["ok"] is False and (scope == "all" or name in SERVING)]
+    report = {"status": "failing" if failing else "ok", "failing": failing, "scope": scope,
+              "checks": checks,
               "took_ms": round((time.perf_counter() - started) * 1000, 1)}
     return not failing, report
 
