@@ -1,8 +1,9 @@
-"""Posting forms: the common fields, plus one subclass per kind for its own fields."""
+"""Posting forms: the common fields, plus one subclass per kind whose own fields are built from
+the kinds' registry (app/models/kinds.py)."""
 
 import re
+from datetime import date
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,19 +14,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.extensions import db
 from app.fields import DayField, NumberField
 from app.i18n import category_label, translated
-from app.models import REGIONS, Category, Municipality
-from app.models.geo import NATIONWIDE
-from app.models.kinds import (
-    CASE_STUDY,
-    DIRECTIONS,
-    DISASTER_OFFER,
-    OFFER_TYPES,
-    PARTNER_TYPES,
-    PARTNERSHIP_REQUEST,
-    REQUEST_STATUSES,
-    STAFF_EXCHANGE,
-)
-from app.models.postings import STATUSES, VISIBILITIES
+from app.models import Category, Municipality
+from app.models.kinds import REGISTRY, Detail, Kind
+from app.models.postings import POSTING_CLASSES, STATUSES, VISIBILITIES
 from app.services.data import municipalities
 from app.services.postings import dates
 from app.validators import Between, MaxLength, number_required, required
@@ -110,9 +101,10 @@ class PostingForm(FlaskForm):
     CONTACT = ("officer", "contact_name", "contact_department", "contact_title", "contact_email",
                "contact_phone")
     PUBLISHING = ("status", "visibility")
-    # The kind, and what its own fieldset says before its fields (set by each subclass).
+    # The kind, what its own fieldset says before its fields, and those fields (set by each subclass).
     kind = ""
     intro = ""
+    details: tuple[Detail, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,14 +114,16 @@ class PostingForm(FlaskForm):
         ]
         self.status.choices = _choices(STATUSES)
         self.visibility.choices = _choices(VISIBILITIES)
+        for detail in self.details:
+            if detail.choices:
+                getattr(self, detail.name).choices = _choices(detail.choices)
         self.partner_list: list[Municipality] = []
         # The day date windows start from (the view sets the edited posting's own).
         self.reference_date = dates.reference_date()
 
     def kind_fields(self) -> list:
         """The kind's own fields, in the order they are declared."""
-        common = {"csrf_token", *self.BASIC, *self.CONTENT, *self.CONTACT, *self.PUBLISHING}
-        return [f for f in self if f.name not in common]
+        return [getattr(self, d.name) for d in self.details]
 
     def validate_partners(self, field):
         self.partner_list, problems = municipalities.pick_list(split_list(field.data))
@@ -152,127 +146,54 @@ class PostingForm(FlaskForm):
         return valid
 
     def _date_fields(self) -> list[str]:
-        names = ("deadline", "valid_until", "start_date", "period_start", "period_end")
-        return [n for n in names if hasattr(self, n) and not getattr(self, n).errors]
+        return [d.name for d in self.details
+                if (d.type is date or d.month) and not getattr(self, d.name).errors]
 
     def detail_data(self) -> dict:
-        return {}
+        return {d.name: _detail_value(d, getattr(self, d.name).data) for d in self.details}
 
 
-def _region_choices():
-    return [(r, translated(r)) for r in REGIONS]
+def _detail_value(detail: Detail, data):
+    """A field's value as the posting stores it: empty text is "" (a month None), no choice []."""
+    if detail.type is list:
+        return data or []
+    if detail.month:
+        return data or None
+    if detail.type is str and not detail.choices:
+        return data or ""
+    return data
 
 
-def _coverage_choices():
-    return [(NATIONWIDE, _("全国（地域を限らない）")), *_region_choices()]
+def _detail_field(detail: Detail):
+    """The form field that asks for one of a kind's own fields, with the registry's rules."""
+    label = _l(detail.label)
+    name = _l(detail.short or detail.label)  # how messages name the field
+    hint = _l(detail.hint) if detail.hint else ""
+    if detail.type is list:
+        check = required(name, choose=True) if detail.required else Optional()
+        return CheckboxListField(label, validators=[check], description=hint)
+    if detail.choices:
+        return SelectField(label, default=detail.default, description=hint)
+    if detail.type is date:
+        return DayField(label, validators=[Optional()], description=hint)
+    if detail.type is int:
+        check = number_required(name) if detail.required else Optional()
+        unit = _l(detail.unit) if detail.unit else ""
+        return NumberField(label, short=_l(detail.short) if detail.short else None, default=detail.default,
+                           validators=[check, Between(name, *detail.bounds, unit)], description=hint)
+    validators = [required(name) if detail.required else Optional()]
+    if detail.month:
+        validators.append(_month_format(name))
+    if detail.max_length:
+        validators.append(MaxLength(name, detail.max_length))
+    field = TextAreaField if detail.multiline else StringField
+    return field(label, validators=validators, description=hint)
 
 
-class CaseStudyForm(PostingForm):
-    kind = CASE_STUDY.key
-    intro = _l("実際に行った交流の記録です。いつから、何をして、どうなったかを書くと、ほかの自治体の参考になります。")
-    period_start = StringField(_l("開始年月"), validators=[Optional(), _month_format(_l("開始年月"))],
-                               description=_l("例: 2024-04"))
-    period_end = StringField(_l("終了年月"), validators=[Optional(), _month_format(_l("終了年月"))],
-                             description=_l("続いている場合は空欄にします。"))
-    activities = TextAreaField(_l("取り組んだこと"), validators=[
-        required(_l("取り組んだこと")), MaxLength(_l("取り組んだこと"), 10000)])
-    outcomes = TextAreaField(_l("成果"), validators=[Optional(), MaxLength(_l("成果"), 10000)],
-                             description=_l("数字があれば入れてください（参加者数、売上など）。"))
-    challenges = TextAreaField(_l("課題・今後"), validators=[Optional(), MaxLength(_l("課題・今後"), 10000)])
-
-    def detail_data(self):
-        return {
-            "period_start": self.period_start.data or None,
-            "period_end": self.period_end.data or None,
-            "activities": self.activities.data or "",
-            "outcomes": self.outcomes.data or "",
-            "challenges": self.challenges.data or "",
-        }
+def _form_for(kind: Kind) -> type[PostingForm]:
+    fields = {d.name: _detail_field(d) for d in kind.details}
+    return type(f"{POSTING_CLASSES[kind.key].__name__}Form", (PostingForm,),
+                {"kind": kind.key, "intro": _l(kind.intro), "details": kind.details, **fields})
 
 
-class PartnershipRequestForm(PostingForm):
-    kind = PARTNERSHIP_REQUEST.key
-    intro = _l("連携の相手を探す募集です。求めていることと、希望する相手・地域を書いてください。締切は投稿の作成日から10年先までの日付です。")
-    sought = TextAreaField(_l("求めていること"), validators=[
-        required(_l("求めていること")), MaxLength(_l("求めていること"), 10000)],
-                           description=_l("どんな相手と、何を一緒にしたいか。"))
-    partner_type = SelectField(_l("希望する相手"), default="any")
-    wished_regions = CheckboxListField(_l("希望地域"), validators=[Optional()],
-                                       description=_l("選ばなければ「指定なし」になります。"))
-    deadline = DayField(_l("締切"), validators=[Optional()], description=_l("例: 2027-03-31（空欄なら締切なし）"))
-    request_status = SelectField(_l("募集状況"), default="open")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.partner_type.choices = _choices(PARTNER_TYPES)
-        self.wished_regions.choices = _region_choices()
-        self.request_status.choices = _choices(REQUEST_STATUSES)
-
-    def detail_data(self):
-        return {
-            "sought": self.sought.data,
-            "partner_type": self.partner_type.data,
-            "wished_regions": self.wished_regions.data or [],
-            "deadline": self.deadline.data,
-            "request_status": self.request_status.data,
-        }
-
-
-class DisasterOfferForm(PostingForm):
-    kind = DISASTER_OFFER.key
-    intro = _l("災害のときに提供できる協力です。協力の種類、規模、対象地域、条件を書いてください。")
-    offer_types = CheckboxListField(_l("協力の種類"), validators=[required(_l("協力の種類"), choose=True)])
-    capacity = TextAreaField(_l("規模（人数・数量など）"), validators=[Optional(), MaxLength(_l("規模"), 2000)])
-    capacity_people = NumberField(_l("受け入れられる人数（避難者・疎開の場合、任意）"), short=_l("受け入れられる人数"), validators=[
-        Optional(), Between(_l("受け入れられる人数"), *DISASTER_OFFER.detail("capacity_people").bounds, _l("人"))],
-                                  description=_l("数字があると、受け入れ先を探す自治体が人数で比べられます。"))
-    regions_covered = CheckboxListField(_l("対象地域"), validators=[Optional()],
-                                        description=_l("「全国」を選ぶか何も選ばなければ、地域を限りません。"))
-    conditions = TextAreaField(_l("条件"), validators=[Optional(), MaxLength(_l("条件"), 5000)])
-    valid_until = DayField(_l("有効期限"), validators=[Optional()],
-                           description=_l("例: 2028-03-31（空欄なら定めなし）"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_types.choices = _choices(OFFER_TYPES)
-        self.regions_covered.choices = _coverage_choices()
-
-    def detail_data(self):
-        return {
-            "offer_types": self.offer_types.data,
-            "capacity": self.capacity.data or "",
-            "capacity_people": self.capacity_people.data,
-            "regions_covered": self.regions_covered.data or [],
-            "conditions": self.conditions.data or "",
-            "valid_until": self.valid_until.data,
-        }
-
-
-class StaffExchangeForm(PostingForm):
-    kind = STAFF_EXCHANGE.key
-    intro = _l("職員を派遣したい、または受け入れたいという募集です。業務分野、人数、期間を書いてください。")
-    direction = SelectField(_l("派遣・受入"), default="dispatch")
-    work_field = StringField(_l("業務分野"), validators=[required(_l("業務分野")), MaxLength(_l("業務分野"), 200)],
-                             description=_l("例: 観光振興、税務、土木"))
-    headcount = NumberField(_l("人数"), default=1, validators=[
-        number_required(_l("人数")), Between(_l("人数"), *STAFF_EXCHANGE.detail("headcount").bounds, _l("人"))])
-    duration_months = NumberField(_l("期間（か月）"), short=_l("期間"), default=12, validators=[
-        number_required(_l("期間")), Between(_l("期間"), *STAFF_EXCHANGE.detail("duration_months").bounds, _l("か月"))])
-    start_date = DayField(_l("開始日"), validators=[Optional()], description=_l("例: 2027-04-01（空欄なら調整による）"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.direction.choices = _choices(DIRECTIONS)
-
-    def detail_data(self):
-        return {
-            "direction": self.direction.data,
-            "work_field": self.work_field.data,
-            "headcount": self.headcount.data,
-            "duration_months": self.duration_months.data,
-            "start_date": self.start_date.data,
-        }
-
-
-# The bounds of whole numbers come from the registry (app/models/kinds.py): the importer checks the same.
-FORMS = {form.kind: form for form in (CaseStudyForm, PartnershipRequestForm, DisasterOfferForm, StaffExchangeForm)}
+FORMS = {key: _form_for(kind) for key, kind in REGISTRY.items()}
