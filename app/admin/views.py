@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import permissions
+from app.actions import confirm_post, flashed
 from app.admin import bp
 from app.admin.forms import (
     CreateUserForm,
@@ -66,8 +67,7 @@ def mail_action(mail_id: int, action: str):
     row = db.session.get(OutboxMail, mail_id)
     if row is None:
         abort(404)
-    if not MailActionForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
+    confirm_post(MailActionForm())
     if action == "resend":
         failures.resend(row, current_user)
         flash(_("メール #%(id)s を送信待ちに戻しました。次の配信で送られます。", id=mail_id), "success")
@@ -89,16 +89,10 @@ def user_status(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    form = UserStatusForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
-    try:
+    form = confirm_post(UserStatusForm())
+    with flashed(user_service.AccountError, lambda: _("%(email)s を再開しました。", email=user.email) if user.active
+                 else _("%(email)s を停止しました。", email=user.email)):
         user_service.set_active(user, form.active.data == "1", current_user)
-    except user_service.AccountError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("%(email)s を再開しました。", email=user.email) if user.active
-              else _("%(email)s を停止しました。", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -107,17 +101,10 @@ def user_manager(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    form = ManagerForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
-    try:
+    form = confirm_post(ManagerForm())
+    with flashed(user_service.AccountError, lambda: _("%(email)s をアカウント管理者にしました。", email=user.email)
+                 if user.manages_accounts else _("%(email)s をアカウント管理者から外しました。", email=user.email)):
         user_service.set_manager(user, form.manages.data == "1", current_user)
-    except user_service.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("%(email)s をアカウント管理者にしました。", email=user.email) if user.manages_accounts
-              else _("%(email)s をアカウント管理者から外しました。", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -3,9 +3,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from app import permissions
+from app.actions import confirm_post
 from app.disasters import bp
 from app.disasters.forms import DeclarationForm, PlanForm
 from app.extensions import db
@@ -114,8 +114,7 @@ def end(declaration_id: int):
     permissions.require(permissions.can_declare_disaster(current_user),
                         _("災害の宣言は、連携窓口と管理者だけが終了できます。"))
     declaration = _load(declaration_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
+    confirm_post()
     declarations.end(declaration, current_user)
     flash(_("災害の宣言を終了しました。このページは引き続き閲覧できます。"), "success")
     return redirect(url_for("disasters.detail", declaration_id=declaration.id))

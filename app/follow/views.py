@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import permissions
+from app.actions import confirm_post, flashed
 from app.extensions import csrf, db
 from app.follow import bp
 from app.follow.forms import AddFollowForm, ConfirmForm, FollowEditForm
@@ -52,9 +53,7 @@ def _back(default: str) -> str:
 @bp.route("/search", methods=["POST"])
 @login_required
 def save_search():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("フォームの有効期限が切れました。もう一度お試しください。"))
+    confirm_post(ConfirmForm(), _("フォームの有効期限が切れました。もう一度お試しください。"))
     filters = {k: request.form.get(k, "") for k in follows.SEARCH_FILTERS}
     try:
         follow = follows.save_search(current_user, request.form.get("q", ""), filters)
@@ -91,13 +90,9 @@ def edit(follow_id: int):
         errors = [e for field in form for e in field.errors]
         flash(" ".join(map(str, errors)) or _("入力内容を確認してください。"), "error")
         return redirect(url_for("follow.index")), 303
-    try:
+    with flashed(follows.FollowError, lambda: _("「%(name)s」を保存しました。", name=follow.name)):
         follows.update(current_user, follow, name=form.name.data, frequency=form.frequency.data,
                        paused=form.paused.data)
-    except follows.FollowError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("「%(name)s」を保存しました。", name=follow.name), "success")
     return redirect(url_for("follow.index")), 303
 
 
@@ -105,8 +100,7 @@ def edit(follow_id: int):
 @login_required
 def remove(follow_id: int):
     follow = _own(follow_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description=_("フォームの有効期限が切れました。もう一度お試しください。"))
+    confirm_post(ConfirmForm(), _("フォームの有効期限が切れました。もう一度お試しください。"))
     name = follow.name
     follows.delete(current_user, follow)
     flash(_("「%(name)s」を削除しました。", name=name), "success")
@@ -147,8 +141,7 @@ def resubscribe(token: str):
     found = tokens.read_unsubscribe(token)
     if found is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description=_("フォームの有効期限が切れました。メールのリンクからもう一度お試しください。"))
+    confirm_post(ConfirmForm(), _("フォームの有効期限が切れました。メールのリンクからもう一度お試しください。"))
     resumed = follows.resume_all(*found)
     return render_template("follow/unsubscribed.html", resumed=resumed, token=token, form=ConfirmForm())
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app import permissions
+from app.actions import confirm_post, flashed
 from app.extensions import db
 from app.filters import int_arg
 from app.matching import bp
@@ -147,14 +147,9 @@ def record_outcome(posting_id: int):
 @login_required
 def withdraw_outcome(posting_id: int):
     posting = _request_for_outcome(posting_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
-    try:
+    confirm_post()
+    with flashed(outcomes.OutcomeError, _("成立の記録を取り消しました。募集状況は「募集中」に戻りました。")):
         outcomes.withdraw(posting, current_user)
-    except outcomes.OutcomeError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("成立の記録を取り消しました。募集状況は「募集中」に戻りました。"), "success")
     return _back_to_outcome(posting)
 
 
@@ -182,8 +177,7 @@ def link_case_study(posting_id: int):
 def notice_read(notice_id: int):
     notice = db.session.get(Notice, notice_id)
     permissions.require(notice is not None and permissions.can_read_notice(current_user, notice), hide=True)
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
+    confirm_post()
     notices.mark_read(notice)
     return redirect(url_for("contact.inbox"))
 

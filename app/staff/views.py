@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import permissions
+from app.actions import confirm_post, flashed
 from app.admin.forms import UserStatusForm
 from app.extensions import db
 from app.models import Municipality, MunicipalityDomain, User
@@ -92,15 +93,9 @@ def _account(user_id: int) -> User:
 @bp.route("/signups/<int:user_id>/approve", methods=["POST"])
 def approve(user_id: int):
     account = _account(user_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
-    try:
+    confirm_post(DecisionForm())
+    with flashed(user_service.AccountError, _("%(name)s さんの登録を承認しました。", name=account.name)):
         signup.approve(account, current_user)
-    except user_service.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("%(name)s さんの登録を承認しました。", name=account.name), "success")
     return _back(account.municipality_id)
 
 
@@ -110,30 +105,20 @@ def refuse(user_id: int):
     form = RefuseForm()
     if not form.validate_on_submit():
         return _overview_page(account.municipality, refuse_form=form, refusing=account.id, status=400)
-    try:
+    with flashed(user_service.AccountError,
+                 _("%(name)s さんの登録を承認しませんでした。理由をメールでお知らせします。", name=account.name)):
         signup.refuse(account, current_user, form.reason.data)
-    except user_service.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("%(name)s さんの登録を承認しませんでした。理由をメールでお知らせします。", name=account.name), "success")
     return _back(account.municipality_id)
 
 
 @bp.route("/accounts/<int:user_id>/status", methods=["POST"])
 def account_status(user_id: int):
     account = _account(user_id)
-    form = UserStatusForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
-    try:
+    form = confirm_post(UserStatusForm())
+    with flashed(user_service.AccountError,
+                 lambda: _("%(name)s さんのアカウントを再開しました。", name=account.name) if account.active
+                 else _("%(name)s さんのアカウントを停止しました。", name=account.name)):
         user_service.set_active(account, form.active.data == "1", current_user)
-    except user_service.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("%(name)s さんのアカウントを再開しました。", name=account.name) if account.active
-              else _("%(name)s さんのアカウントを停止しました。", name=account.name), "success")
     return _back(account.municipality_id)
 
 
@@ -167,8 +152,7 @@ def domain_delete(domain_id: int):
     row = db.session.get(MunicipalityDomain, domain_id)
     permissions.require(row is not None and permissions.can_manage_domains(current_user, row.municipality),
                         hide=True)
-    if not DecisionForm().validate_on_submit():
-        abort(400, description=_("操作を確認してください。"))
+    confirm_post(DecisionForm())
     code, name = row.municipality.code, row.domain
     domains.remove_domain(row, current_user)
     flash(_("%(domain)s を削除しました。", domain=name), "success")
