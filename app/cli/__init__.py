@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli.indexes import index_location, sync_index
+from app.cli.refusals import as_command_error
 from app.extensions import db
 from app.models import Desk, Municipality
 
@@ -60,10 +62,8 @@ def export_data(folder: Path):
     """Write every table (ids, timestamps, password hashes, the migration) to FOLDER as JSON Lines."""
     from app.services.data import transfer
 
-    try:
+    with as_command_error(transfer.TransferError):
         report = transfer.export_database(folder)
-    except transfer.TransferError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Exported {report.total} rows of {len(report.rows)} tables (migration {report.revision}) "
                f"to {folder}. The search indexes are not in it: `flask search rebuild` after import.")
 
@@ -74,10 +74,8 @@ def import_data(folder: Path):
     """Load an export into this empty, migrated database (`flask db upgrade` first)."""
     from app.services.data import transfer
 
-    try:
+    with as_command_error(transfer.TransferError):
         report = transfer.import_database(folder)
-    except transfer.TransferError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Imported {report.total} rows of {len(report.rows)} tables (migration {report.revision}). "
                "Now: `flask search rebuild` and `flask board rebuild`.")
 
@@ -117,10 +115,8 @@ def create_user(email, name, role, code, desk_code, password):
             raise click.BadParameter(f"unknown municipality code {code}", param_hint="--municipality")
     if desk_code:
         desk = _find_desk(desk_code)
-    try:
+    with as_command_error(AccountError):
         user = create(email, name, password, role, municipality=municipality, desk=desk)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Created {user.role} {user.email}")
 
 
@@ -134,10 +130,8 @@ def user_manager(email, off):
     user = find_by_email(email.strip())
     if user is None:
         raise click.ClickException(f"no account {email}")
-    try:
+    with as_command_error(AccountError):
         set_manager(user, not off, actor=None)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{user.email}: {'no longer an' if off else 'now an'} account manager")
 
 
@@ -186,15 +180,12 @@ def search_rebuild(procs):
     with click.progressbar(length=indexing.indexable_count(), label="Indexing postings",
                            show_eta=True) as bar:
         count = indexing.rebuild(progress=bar.update, procs=procs)
-    where = ("PostgreSQL" if current_app.config["SEARCH_BACKEND"] == "postgres"
-             else current_app.config["SEARCH_INDEX_DIR"])
-    click.echo(f"Indexed {count} postings into {where}")
+    click.echo(f"Indexed {count} postings into {index_location('SEARCH_INDEX_DIR')}")
 
 
 @search_cli.command("sync")
 def search_sync():
     """Replay pending index changes; rebuild if the index is missing, corrupt or out of step."""
-    from app.cli.indexes import sync_index
     from app.services.search import indexing
 
     sync_index(indexing.ensure_index, indexing.sync, index="Index", items="postings", changes="change(s)")
@@ -218,10 +209,8 @@ def domains_import(path: Path):
     """Import "code,domain" rows from a CSV file (UTF-8 or Shift_JIS; header optional)."""
     from app.services.accounts import domains
 
-    try:
+    with as_command_error(domains.DomainError):
         report = domains.import_csv(domains.decode(path.read_bytes()))
-    except domains.DomainError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{report.created} added, {report.existing} already there, {len(report.errors)} rejected.")
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)
@@ -239,10 +228,8 @@ def domains_add(code: str, domain: str):
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
         raise click.BadParameter(f"unknown municipality code {code}", param_hint="CODE")
-    try:
+    with as_command_error(domains.DomainError):
         row = domains.add_domain(municipality, domain, actor=None)
-    except domains.DomainError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{municipality.code} {municipality.name}: {row.domain}")
 
 

@@ -1,10 +1,9 @@
 """`flask board …`: the board's search index (derived from the database, like `flask search`)."""
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from app.cli.indexes import sync_index
+from app.cli.indexes import index_location, sync_index
 
 board_cli = AppGroup("board", help="The officials' board: its search index.")
 
@@ -23,6 +22,4 @@ def rebuild():
     from app.services.board import search
 
     count = search.rebuild()
-    where = ("PostgreSQL" if current_app.config["SEARCH_BACKEND"] == "postgres"
-             else current_app.config["BOARD_INDEX_DIR"])
-    click.echo(f"Indexed {count} board topics into {where}")
+    click.echo(f"Indexed {count} board topics into {index_location('BOARD_INDEX_DIR')}")

@@ -4,6 +4,14 @@ database through a queue of pending changes, and are repaired the same way."""
 from collections.abc import Callable
 
 import click
+from flask import current_app
+
+
+def index_location(directory_setting: str) -> str:
+    """Where an index is, for the commands' reports: its directory, or the PostgreSQL database."""
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        return "PostgreSQL"
+    return str(current_app.config[directory_setting])
 
 
 def sync_index(ensure_index: Callable[[], int | None], sync: Callable[[], int], *,

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.cli.refusals import as_command_error
 from app.extensions import db
 from app.models import OutboxMail
 
@@ -103,8 +104,6 @@ def sink(host, port, directory):
     """Development SMTP sink storing every mail under instance/mail/."""
     from app.services.mail.devsink import PortInUse, mail_dir, serve
 
-    try:
+    with as_command_error(PortInUse):
         serve(host or current_app.config["MAIL_SERVER"], port or current_app.config["MAIL_PORT"],
               directory or mail_dir())
-    except PortInUse as exc:
-        raise click.ClickException(str(exc)) from None
