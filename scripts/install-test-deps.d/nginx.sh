@@ -2,14 +2,9 @@
 # nginx (the reverse proxy of deploy/) for the test that checks deploy/nginx/kakehashi.conf with
 # `nginx -t`: Debian's package; the tests never start it as a service. Idempotent.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
   exit 0
 fi
-if [ "$(id -u)" != "0" ]; then
-  echo "nginx is not installed and this is not root: install Debian's 'nginx' package." >&2
-  exit 0
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq nginx >/dev/null
+apt_install nginx nginx || exit 0
 echo "nginx installed ($(/usr/sbin/nginx -v 2>&1))"

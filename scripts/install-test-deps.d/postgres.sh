@@ -2,14 +2,9 @@
 # PostgreSQL (the production database) for the tests marked `postgres`: Debian's package,
 # a local cluster on 127.0.0.1:5432, and a test role/database. Idempotent.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
-  if [ "$(id -u)" != "0" ]; then
-    echo "PostgreSQL is not installed and this is not root: install Debian's 'postgresql' package." >&2
-    exit 0
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  apt_install PostgreSQL postgresql || exit 0
 fi
 cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1, $2}')
 if [ -z "$cluster" ]; then

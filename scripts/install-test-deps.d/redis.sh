@@ -2,14 +2,9 @@
 # Redis (the rate-limit store shared by web workers and hosts) for tests/ratelimits: Debian's
 # package, a server on 127.0.0.1:6379 as the `redis` user with Debian's configuration. Idempotent.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 if ! command -v redis-server >/dev/null 2>&1; then
-  if [ "$(id -u)" != "0" ]; then
-    echo "Redis is not installed and this is not root: install Debian's 'redis-server' package." >&2
-    exit 0
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq redis-server >/dev/null
+  apt_install Redis redis-server || exit 0
 fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   if [ "$(id -u)" != "0" ]; then
