@@ -19,8 +19,9 @@ from app.extensions import db
 from app.models import OutboxMail
 from config import TestingConfig
 from tests.helpers import PASSWORD, UserFactory
+from tests.loopback import Browser, free_port
 from tests.postgres.conftest import _admin_engine, drop_database
-from tests.production.hosts import Browser, Host, flask, free_port, host_env
+from tests.production.hosts import Host, flask, host_env
 from tests.test_postings import _form
 
 pytestmark = pytest.mark.postgres
