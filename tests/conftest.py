@@ -6,6 +6,7 @@ with the search index in the same database (SEARCH_BACKEND=postgres, as in produ
 tests marked `sqlite_only` and tests without a database are left out of that pass."""
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -129,23 +130,45 @@ def _create_index_tables() -> None:
 def demo_world(template_db, tmp_path_factory) -> Template:
     """The demo postings imported once per session into a database and index of their own:
     tests copy it (app_on_template_copy), never write to it."""
-    from contextlib import closing
-
     from app.services.data.demo import DEMO_DIR
     from app.services.postings import importer
 
-    folder = tmp_path_factory.mktemp("demo-world")
-    app = app_on_template_copy(template_db, folder)
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    with app.app_context():
+    def load():
         report = importer.import_file(DEMO_DIR / "postings.jsonl")
         assert not report.errors and report.pending_index == 0
-        if not template_db.postgres:
+
+    yield from _session_template(template_db, tmp_path_factory.mktemp("demo-world"), load)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_world, tmp_path_factory) -> tuple[Template, dict]:
+    """What `make run` shows: the demo world with the rest of `flask data demo` (events, the demo
+    accounts, contact threads, the matching demo, the board), loaded once per session, and what
+    loading it returned; tests copy it (app_on_template_copy), never write to it."""
+    from app.services.data.demo import load_demo
+
+    loaded = {}
+    for template in _session_template(demo_world, tmp_path_factory.mktemp("demo-site"),
+                                      lambda: loaded.update(load_demo())):
+        yield template, loaded
+
+
+def _session_template(source: Template, folder: Path, load):
+    """A template of the session: a copy of `source` in `folder`, written by `load()` in its app,
+    then made copyable (SQLite's write-ahead log folded in; PostgreSQL's database sealed) and
+    dropped at the end of the session."""
+    from contextlib import closing
+
+    app = app_on_template_copy(source, folder)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        load()
+        if not source.postgres:
             with closing(db.engine.raw_connection()) as connection:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.session.remove()
         db.engine.dispose()
-    if not template_db.postgres:
+    if not source.postgres:
         yield Template(url, folder)
         return
     name = make_url(url).database

@@ -7,17 +7,20 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Thread
-from app.services.data.demo import DEMO_DIR, DEMO_LIAISON, DEMO_PASSWORD, load_demo, load_threads
+from app.services.data.demo import DEMO_DIR, DEMO_LIAISON, DEMO_PASSWORD, load_threads
+from tests.databases import drop_copy
 from tests.helpers import WebClient, app_on_template_copy
 
 
-@pytest.fixture(scope="module")
-def demo_app(template_db, tmp_path_factory):
-    app = app_on_template_copy(template_db, tmp_path_factory.mktemp("demo-inboxes"))
+@pytest.fixture
+def demo_app(demo_site, tmp_path):
+    """An app on a copy of the session's demo site, and what loading the demo returned."""
+    template, result = demo_site
+    app = app_on_template_copy(template, tmp_path)
+    yield app, result
     with app.app_context():
-        result = load_demo()
-        db.session.remove()
-    return app, result
+        db.engine.dispose()
+    drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _inbox(app, email: str) -> str:
