@@ -17,7 +17,13 @@ from app.models import Desk, Municipality
 from config import TestingConfig
 from tests import databases
 from tests.databases import Template
-from tests.helpers import PostingFactory, UserFactory, WebClient, app_on_template_copy
+from tests.helpers import (
+    PostingFactory,
+    UserFactory,
+    WebClient,
+    app_on_template_copy,
+    running_on_copy,
+)
 
 
 def pytest_addoption(parser):
@@ -185,13 +191,8 @@ def app(request, template_db, tmp_path):
     """An app on its own copy of the template database. A test about one search backend's
     own machinery (Whoosh's files) pins it: @pytest.mark.search_backend("whoosh")."""
     pinned = request.node.get_closest_marker("search_backend")
-    app = app_on_template_copy(template_db, tmp_path,
-                               **({"SEARCH_BACKEND": pinned.args[0]} if pinned else {}))
-    with app.app_context():
+    with running_on_copy(template_db, tmp_path, **({"SEARCH_BACKEND": pinned.args[0]} if pinned else {})) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    databases.drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import itertools
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import g, has_app_context
@@ -14,7 +15,7 @@ from app.models import Category, Municipality
 from app.services.accounts import users
 from app.services.postings.editing import ContactInput, PostingInput, create_posting
 from config import TestingConfig
-from tests.databases import Template
+from tests.databases import Template, drop_copy
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -145,6 +146,18 @@ def app_on_template_copy(template: Template, folder: Path, **overrides):
     )
     app.test_client_class = ServerLikeClient
     return app
+
+
+@contextmanager
+def running_on_copy(template: Template, folder: Path, **overrides):
+    """An app on its own copy of `template` (app_on_template_copy), inside its app context; the
+    connections are closed and the copy dropped afterwards (the `app` fixtures' shape)."""
+    app = app_on_template_copy(template, folder, **overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def app_on_demo_copy(demo_world: Template, folder: Path):

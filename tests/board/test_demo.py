@@ -8,20 +8,15 @@ from app.extensions import db
 from app.models import BoardAnswer, BoardTopic, Category, OutboxMail, User
 from app.services.board import search as board_search
 from app.services.data.demo_board import TOWN_OFFICER
-from tests.databases import drop_copy
-from tests.helpers import app_on_template_copy
+from tests.helpers import running_on_copy
 
 
 @pytest.fixture
 def demo(demo_site, tmp_path):
     """What loading the demo returned, in an app on a copy of the session's demo site."""
     template, result = demo_site
-    app = app_on_template_copy(template, tmp_path)
-    with app.app_context():
+    with running_on_copy(template, tmp_path):
         yield result
-        db.session.remove()
-        db.engine.dispose()
-    drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def test_at_least_twenty_topics_with_answers_across_all_categories(demo):

@@ -5,17 +5,11 @@ common and tells nothing."""
 
 import pytest
 
-from app.extensions import db
-from tests.databases import drop_copy
-from tests.helpers import app_on_demo_copy
+from tests.helpers import running_on_copy
 
 
 @pytest.fixture
 def world(demo_world, tmp_path):
     """The app on its own copy of the demo world (modules override `app` with it)."""
-    app = app_on_demo_copy(demo_world, tmp_path)
-    with app.app_context():
+    with running_on_copy(demo_world, tmp_path) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    drop_copy(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select, text
 
 from app.extensions import db
 from app.models import Posting
-from tests.helpers import app_on_demo_copy
+from tests.helpers import running_on_copy
 from tests.public.test_english_mode import _visible_text
 from tests.public.test_translations import FOLDER, JAPANESE, SAME_IN_BOTH
 
@@ -29,11 +29,8 @@ _SNIPPET = re.compile(r'<p class="snippet">.*?</p>|<a class="related-term"[^>]*>
 
 @pytest.fixture
 def app(demo_world, tmp_path):
-    app = app_on_demo_copy(demo_world, tmp_path)
-    with app.app_context():
+    with running_on_copy(demo_world, tmp_path) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _stored_values() -> list[str]:
