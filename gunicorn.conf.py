@@ -2,11 +2,13 @@
 (deploy: `gunicorn -c /srv/kakehashi/gunicorn.conf.py wsgi:app`). Every value can be set
 from the environment; see the comments.
 
-Workers are processes (the app renders in Python: CPU-bound, one GIL per process). Each is
-warmed before it takes traffic (post_worker_init → app/warmup.py), so its first search is as
-fast as its hundredth.
+Workers are processes (the app renders in Python: CPU-bound, one GIL per process). The app
+is loaded once in the master and the workers are forked from it (preload_app), sharing what
+it loaded; each is then warmed before it takes traffic (post_worker_init → app/warmup.py), so
+its first search is as fast as its hundredth.
 """
 
+import gc
 import os
 import sys
 
@@ -56,8 +58,46 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 # client's address for rate limits is the app's business (ProxyFix, config.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+
+
+def _env_bool(name: str, default: str = "1") -> bool:
+    return os.environ.get(name, default) not in ("0", "false", "no", "off")
+
+
+# Load the app in the master before forking the workers (0: each worker loads its own). The
+# workers then share, copy-on-write, the imported code, the compiled templates, the
+# translations and the tokenizer dictionary's pages the master read (app.warmup.warm_shared),
+# instead of each holding its own copy. The master opens no database connection and no index
+# reader. With it on, HUP starts new workers from the code the master loaded: deploy new
+# code with a restart (docs/deploy.md).
+preload_app = _env_bool("GUNICORN_PRELOAD")
+
 # Warm each worker before it accepts requests (0 turns it off, e.g. to measure a cold start).
-WARM_UP = os.environ.get("GUNICORN_WARM_UP", "1") not in ("0", "false", "no", "off")
+WARM_UP = _env_bool("GUNICORN_WARM_UP")
+
+
+def when_ready(server):
+    """In the master, once the app is loaded, before the first fork."""
+    if not preload_app:
+        return
+    if WARM_UP:
+        from app.warmup import warm_shared
+
+        timings = warm_shared(server.app.wsgi())
+        server.log.info("master warmed in %.0f ms (%s)", sum(timings.values()),
+                        ", ".join(f"{name} {ms:.0f}" for name, ms in timings.items()))
+    # What the master allocated is never collected again: a worker's garbage collector then
+    # leaves those pages alone instead of copying them on its first pass.
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    """In a new worker: connections must be its own. The master opened none; should a hook
+    or an extension have done so, forget them here without closing the master's."""
+    if preload_app:
+        from app.warmup import forget_connections
+
+        forget_connections(server.app.wsgi())
 
 
 def post_worker_init(worker):

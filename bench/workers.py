@@ -5,11 +5,14 @@
 
 1. First search of a fresh worker: `--repeats` times, a server with one worker is started with
    the warm-up on (as deployed: post_worker_init → app/warmup.py) and off (GUNICORN_WARM_UP=0);
-   once it answers /healthz, the first /search/?q=防災 is timed over HTTP, then five more (the
-   steady state). Medians, and the ratio cold / warm.
-2. Memory: one server with 2 workers, RSS / PSS / USS per worker once warmed and after wrk has
-   driven each page of bench.load for a few seconds. RSS counts pages shared between the
-   workers (libraries, the memory-mapped Sudachi dictionary); USS is what one worker alone holds.
+   once it answers /healthz, a first search that the warm-up did not ask is timed over HTTP
+   (wall, and the worker's CPU time, which the machine's other jobs do not inflate), then five
+   more (the steady state). Medians, and the ratio cold / warm.
+2. Memory: a server with 2 workers, with preload_app (as deployed) and without
+   (GUNICORN_PRELOAD=0): RSS / PSS / USS per worker once warmed and after wrk has driven each
+   page of bench.load for a few seconds. RSS counts pages shared with other processes
+   (libraries, the memory-mapped Sudachi dictionary, with preload what the master loaded); USS
+   is what one worker alone holds.
 3. /readyz: SQL statements and ms per request in process, and CPU ms per request under wrk
    against /healthz.
 """
@@ -23,23 +26,25 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench.load import PAGES, ROOT, Server, build, ensure_tools, story_path, wrk
+from bench.load import FIRST_SEARCH, PAGES, ROOT, Server, build, ensure_tools, story_path, wrk
 
-SEARCH = "/search/?q=" + urllib.parse.quote("防災")
+SEARCH = urllib.parse.quote(FIRST_SEARCH, safe="/?=&")
 
 
-def _get_ms(url: str) -> float:
-    started = time.perf_counter()
+def _get_ms(server, url: str) -> tuple[float, float]:
+    """(wall ms, the workers' CPU ms) of one request."""
+    started, cpu = time.perf_counter(), server.cpu_seconds()
     urllib.request.urlopen(url, timeout=60).read()
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, (server.cpu_seconds() - cpu) * 1000
 
 
-def first_searches(folder, port: int, warm: bool) -> tuple[float, float]:
-    """(first search ms, median of the next five) on a fresh one-worker server."""
+def first_searches(folder, port: int, warm: bool) -> tuple[tuple[float, float], float]:
+    """((first search wall ms, CPU ms), median wall ms of the next five) on a fresh
+    one-worker server."""
     server = Server(folder, port, workers=1, cache=False, warm=warm)
     try:
-        first = _get_ms(server.base + SEARCH)
-        steady = statistics.median(_get_ms(server.base + SEARCH) for _ in range(5))
+        first = _get_ms(server, server.base + SEARCH)
+        steady = statistics.median(_get_ms(server, server.base + SEARCH)[0] for _ in range(5))
         return first, steady
     finally:
         server.stop()
@@ -73,6 +78,17 @@ def readyz_in_process(folder) -> tuple[int, float]:
     return len(sent), statistics.median(times)
 
 
+def print_first_searches(runs: dict, repeats: int) -> None:
+    cold = statistics.median(r[0][0] for r in runs[False])
+    warm = statistics.median(r[0][0] for r in runs[True])
+    cold_cpu = statistics.median(r[0][1] for r in runs[False])
+    warm_cpu = statistics.median(r[0][1] for r in runs[True])
+    steady = statistics.median(r[1] for r in runs[True] + runs[False])
+    print(f"fresh worker, first search {FIRST_SEARCH} over HTTP (median of {repeats}): cold {cold:.0f} ms "
+          f"(worker CPU {cold_cpu:.0f} ms), warmed {warm:.0f} ms (CPU {warm_cpu:.0f} ms; cold / warmed = "
+          f"{cold / warm:.1f}); steady state {steady:.0f} ms", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--postings", type=int, default=10_000)
@@ -89,20 +105,25 @@ def main() -> None:
     for _ in range(args.repeats):
         for warm in (False, True):  # alternate, so that the machine's load touches both alike
             runs[warm].append(first_searches(folder, args.port, warm))
-    cold = statistics.median(r[0] for r in runs[False])
-    warm = statistics.median(r[0] for r in runs[True])
-    steady = statistics.median(r[1] for r in runs[True] + runs[False])
-    print(f"fresh worker, first search over HTTP (median of {args.repeats}): cold {cold:.0f} ms, "
-          f"warmed {warm:.0f} ms (cold / warmed = {cold / warm:.1f}); steady state {steady:.0f} ms", flush=True)
+    if args.repeats:
+        print_first_searches(runs, args.repeats)
 
-    server = Server(folder, args.port, workers=2, cache=True, warm=True)
+    story = story_path(folder)
+    for preload in (False, True):
+        server = Server(folder, args.port, workers=2, cache=True, warm=True, preload=preload)
+        try:
+            label = "preload_app on " if preload else "preload_app off"
+            print(f"{label}, after warm-up:  " + "; ".join(memory(server)), flush=True)
+            for _label, path in PAGES:
+                url = server.base + urllib.parse.quote(path.format(story=story), safe="/?=&")
+                wrk(url, args.seconds, 4)
+            print(f"{label}, after the load: " + "; ".join(memory(server)), flush=True)
+        except BaseException:
+            server.stop()
+            raise
+        if not preload:
+            server.stop()
     try:
-        print("after warm-up:  " + "; ".join(memory(server)), flush=True)
-        story = story_path(folder)
-        for _label, path in PAGES:
-            url = server.base + urllib.parse.quote(path.format(story=story), safe="/?=&")
-            wrk(url, args.seconds, 4)
-        print("after the load: " + "; ".join(memory(server)), flush=True)
         cpu = server.cpu_seconds()
         ready = wrk(server.base + "/readyz", args.seconds, 4)
         ready_cpu = (server.cpu_seconds() - cpu) * 1000 / max(1, ready["requests"])

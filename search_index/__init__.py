@@ -13,7 +13,7 @@ Facets are FACET_NAMES. Whoever reads a source of truth and then writes the inde
 `engine.replay_lock(timeout)` around both (LockTimeout when another holds it).
 """
 
-from .engine import SearchEngine
+from .engine import SearchEngine, warm_analysis
 from .errors import IndexWriteError
 from .locking import LockTimeout
 from .postgres_backend import PostgresIndex
@@ -22,5 +22,5 @@ from .schema import markdown_to_text
 
 __all__ = [
     "FACET_NAMES", "INDEXED_STATUSES", "Hit", "IndexWriteError", "LockTimeout", "PostgresIndex",
-    "SearchEngine", "SearchQuery", "SearchResult", "markdown_to_text",
+    "SearchEngine", "SearchQuery", "SearchResult", "markdown_to_text", "warm_analysis",
 ]

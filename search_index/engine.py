@@ -32,6 +32,15 @@ MAX_PER_PAGE = 100
 MIN_STRICT = 20  # a first page
 
 
+def warm_analysis(tokenizer: str = "sudachi") -> None:
+    """Load what every engine of this process shares: the tokenizer's dictionary, the curated
+    vocabulary read through it, the synonym and place tables. Opens no index and no
+    connection, so it is safe in a parent process before it forks its workers (they then share
+    those pages instead of reading the dictionary each)."""
+    build_plan(parse("準備"), WordTokenizer(tokenizer))
+    curated_vocabulary()
+
+
 class SearchEngine:
     """Search over one index. `SearchEngine(index_dir)` is the embedded Whoosh index in a
     directory; `SearchEngine(backend=PostgresIndex(...))` keeps the index in PostgreSQL, shared
@@ -102,8 +111,8 @@ class SearchEngine:
         """Optional: load this process's caches (facet masks, newest-first order) so that the
         first searches of a fresh worker do not pay for them. Safe to call at any time."""
         try:
-            build_plan(parse("準備"), self._words)  # loads the tokenizer dictionaries
-            curated_vocabulary()
+            warm_analysis(self._words.name)
+            build_plan(parse("準備"), self._words)  # this thread's tokenizer
             view = self.backend.reader().view()
             view.facet_values()
             view.newest(view.live, 1, view.live.bit_count())
