@@ -8,8 +8,13 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from app.i18n import translated
+from app.models.kinds import REGISTRY
 from app.services.contact.workdays import jst_date
 from app.timestamps import utcnow
+
+# The kinds' own fields, as the forms name them (messages name the field the same way).
+LABELS = {d.name: d.label for kind in REGISTRY.values() for d in kind.details}
 
 YEARS_AHEAD = 10  # the furthest a deadline, validity or start may lie after the posting
 YEARS_BEFORE_START = 10  # a staff exchange may already be under way when it is posted
@@ -50,7 +55,7 @@ def problems(kind: str, details: dict, reference: date) -> dict[str, str]:
     """Field → message for each date outside its window (empty when all is well)."""
     found: dict[str, str] = {}
     latest = _years_after(reference, YEARS_AHEAD)
-    names = {"deadline": _("締切"), "valid_until": _("有効期限"), "start_date": _("開始日")}
+    names = {key: translated(LABELS[key]) for key in ("deadline", "valid_until", "start_date")}
     for key in ("deadline", "valid_until"):
         value = details.get(key)
         if value is None:
