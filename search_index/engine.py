@@ -165,11 +165,14 @@ class SearchEngine:
 
         return lambda prefix: view.cache.get_or(("lexicon", prefix), lambda: lookup(prefix))
 
+    @staticmethod
+    def _paging(query: SearchQuery) -> tuple[int, int]:
+        return max(1, int(query.page or 1)), min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
+
     def _open(self, query: SearchQuery):
         """(page, per_page, store, view); store and view are None when the index is unreadable
         (a search then answers nothing rather than failing)."""
-        page = max(1, int(query.page or 1))
-        per_page = min(MAX_PER_PAGE, max(1, int(query.per_page or 20)))
+        page, per_page = self._paging(query)
         try:
             store = self.backend.reader()
             return page, per_page, store, store.view()
@@ -248,28 +251,43 @@ class SearchEngine:
         heavier, title and summary above body), within the filters of `query` (its `q` is
         ignored). For "postings like this one": pass the posting's own title, summary and
         fields as text."""
-        page, per_page, store, view = self._open(query)
+        return self.more_like_each(text, [query])[0]
+
+    def more_like_each(self, text: str, queries: list[SearchQuery]) -> list[SearchResult]:
+        """`more_like(text, query)` for each of `queries`, with the text analysed and the postings
+        scored once: a posting's score does not depend on the filters, which only decide what
+        competes for each page (one reading of the stored fields for all pages, too)."""
+        if not queries:
+            return []
+        paging = [self._paging(q) for q in queries]
+        _, _, store, view = self._open(queries[0])
         if view is None:
-            return SearchResult(0, page, per_page, [], {})
+            return [SearchResult(0, page, per_page, [], {}) for page, per_page in paging]
         groups = similar_groups(view, normalize(text or ""), self._words)
-        final = self._fixed_mask(view, query)
-        for m in self._facet_filters(view, query).values():
-            final &= m
         matches = [match_group(view, g) for g in groups]
         anym = 0
         for m in matches:
             anym |= m.any
-        final &= anym
-        total = final.bit_count()
-        planes = rank_planes(view, groups, matches, final, 0)
-        start = (page - 1) * per_page
-        hits = []
-        page_hits = top(view, planes, final, start + per_page)[start:]
-        for (score, _), stored in zip(page_hits, store.stored_many(view, [d for _, d in page_hits]),
-                                      strict=True):
-            fields = {k: stored.get(k) for k in STORED_FIELDS}
-            hits.append(Hit(id=int(stored["id"]), score=score, snippet="", fields=fields))
-        return SearchResult(total=total, page=page, per_page=per_page, hits=hits)
+        finals = []
+        for query in queries:
+            final = self._fixed_mask(view, query) & anym
+            for m in self._facet_filters(view, query).values():
+                final &= m
+            finals.append(final)
+        union = 0
+        for final in finals:
+            union |= final
+        planes = rank_planes(view, groups, matches, union, 0)
+        pages = [top(view, planes, final, page * per_page)[(page - 1) * per_page:]
+                 for final, (page, per_page) in zip(finals, paging, strict=True)]
+        docnums = list(dict.fromkeys(d for page_hits in pages for _, d in page_hits))
+        stored = dict(zip(docnums, store.stored_many(view, docnums), strict=True))
+        results = []
+        for final, (page, per_page), page_hits in zip(finals, paging, pages, strict=True):
+            hits = [Hit(id=int(stored[d]["id"]), score=score, snippet="",
+                        fields={k: stored[d].get(k) for k in STORED_FIELDS}) for score, d in page_hits]
+            results.append(SearchResult(total=final.bit_count(), page=page, per_page=per_page, hits=hits))
+        return results
 
     def related_terms(self, q: str) -> list[str]:
         """Other terms a search for `q` also matches (synonym-group members, the current name

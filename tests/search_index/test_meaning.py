@@ -100,6 +100,25 @@ def test_more_like_ranks_by_shared_words(engine):
     assert 10 not in ids(engine.more_like("職員の防災訓練", SearchQuery()))
 
 
+def test_more_like_each_answers_as_more_like_does_for_every_query(engine):
+    engine.upsert([make_doc(11, "移住相談会を区で開催", "移住体験ツアーの説明も。", kind="partnership_request",
+                            request_status="open"),
+                   make_doc(12, "移住体験の受入れ", "移住相談に応じる。", kind="partnership_request",
+                            request_status="closed", **KUMAMOTO)])
+    text = "移住体験ツアーの受け入れ先を探しています。移住相談も。"
+    queries = [SearchQuery(kind="case_study", per_page=2), SearchQuery(kind="partnership_request"),
+               SearchQuery(kind="partnership_request", request_status="open"),
+               SearchQuery(municipality_code="434434", audience="official"),
+               SearchQuery(kind="case_study", per_page=2, page=2), SearchQuery(kind="staff_exchange")]
+    each = engine.more_like_each(text, queries)
+    assert [[(h.id, h.score, h.fields) for h in r.hits] for r in each] == [
+        [(h.id, h.score, h.fields) for h in engine.more_like(text, q).hits] for q in queries]
+    assert [r.total for r in each] == [engine.more_like(text, q).total for q in queries]
+    assert set(ids(each[0])) == {3, 4} and set(ids(each[1])) == {11, 12} and ids(each[2]) == [11]
+    assert ids(each[3])[0] == 12 and set(ids(each[3])) <= {6, 12} and ids(each[5]) == []
+    assert engine.more_like_each(text, []) == []
+
+
 def test_a_concept_said_in_other_words_finds_the_posting(engine):
     engine.upsert([make_doc(12, "都市部の商業施設で町の特産品を販売", "首都圏の百貨店で物産展を開いた。"),
                    make_doc(13, "都内の職員限定の研修", "職員だけの研修。", body="都市部の課題。",

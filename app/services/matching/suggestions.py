@@ -33,7 +33,13 @@ from app.models.postings import PARTNER_TYPES
 from app.permissions import visible_postings
 from app.services.matching import needs
 from app.services.matching.capacity import People, offer_people, people_in_text
-from app.services.matching.text import TextQuery, posting_text, self_similarity, similar_hits
+from app.services.matching.text import (
+    TextQuery,
+    posting_text,
+    self_query,
+    self_similarity,
+    similar_hits_each,
+)
 from app.services.search.query import audience_for
 from app.timestamps import now_jst
 
@@ -165,18 +171,20 @@ def suggest(posting: Posting, user, limit: int = 5, today: date | None = None) -
     base: dict[int, float] = {}
     own_kind_scores: dict[int, float] | None = None
     own, own_of = posting.municipality.code, {}
-    for target in targets:
-        hits = similar_hits(text, TextQuery(
-            kind=target.kind, audience=audience,
-            request_status="open" if target.kind == "partnership_request" else None,
-        ))
+    queries = [TextQuery(kind=t.kind, audience=audience,
+                         request_status="open" if t.kind == "partnership_request" else None) for t in targets]
+    itself = self_query(posting, audience)  # asked in the same pass, for the norm below
+    answers = similar_hits_each(text, queries + ([itself] if itself else []))
+    for target, hits in zip(targets, answers, strict=False):
         if target.kind == posting.kind:
             own_kind_scores = {pid: score for pid, score, _ in hits}
         for posting_id, score, code in hits:
             scores[posting_id] = score
             base[posting_id] = target.base
             own_of[posting_id] = code
-    norm = self_similarity(posting, text, audience, own_kind_scores) or max(scores.values(), default=1.0)
+    own_scores = {pid: score for pid, score, _ in answers[-1]} if itself else None
+    norm = (self_similarity(posting, text, audience, own_kind_scores, own_scores)
+            or max(scores.values(), default=1.0))
     scores.pop(posting.id, None)
     # The structured parts reorder what the text found; only the best part of it is worth loading.
     # (The engine's stored municipality code leaves the own municipality out before that.)

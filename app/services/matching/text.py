@@ -52,25 +52,41 @@ def similar(text: str, query: TextQuery) -> dict[int, float]:
 
 def similar_hits(text: str, query: TextQuery) -> list[tuple[int, float, str | None]]:
     """(posting id, raw score, owner's municipality code) for the postings most like `text`."""
-    search_query = SearchQuery(
-        kind=query.kind, audience=query.audience, request_status=query.request_status,
-        municipality_code=query.municipality_code, per_page=query.per_page,
-    )
+    return similar_hits_each(text, [query])[0]
+
+
+def similar_hits_each(text: str, queries: list[TextQuery]) -> list[list[tuple[int, float, str | None]]]:
+    """`similar_hits` for each query, in one pass of the engine (the text analysed once)."""
+    search_queries = [SearchQuery(
+        kind=q.kind, audience=q.audience, request_status=q.request_status,
+        municipality_code=q.municipality_code, per_page=q.per_page,
+    ) for q in queries]
     try:
-        result = indexing.get_engine().more_like(text, search_query)
+        results = indexing.get_engine().more_like_each(text, search_queries)
     except Exception as exc:
         log.exception("similarity search failed")
         raise TextUnavailable from exc
-    return [(hit.id, float(hit.score), (hit.fields or {}).get("municipality_code")) for hit in result.hits]
+    return [[(hit.id, float(hit.score), (hit.fields or {}).get("municipality_code")) for hit in result.hits]
+            for result in results]
 
 
-def self_similarity(posting, text: str, audience: str, known: dict[int, float] | None = None) -> float | None:
+def self_query(posting, audience: str) -> TextQuery | None:
+    """What finds the posting itself: its municipality's postings of its kind (None when it is
+    not in the index, e.g. a draft)."""
+    if posting.status != "published":
+        return None
+    return TextQuery(kind=posting.kind, audience=audience, municipality_code=posting.municipality.code, per_page=10)
+
+
+def self_similarity(posting, text: str, audience: str, known: dict[int, float] | None = None,
+                    own: dict[int, float] | None = None) -> float | None:
     """The posting's similarity to itself (None when it is not in the index, e.g. a draft).
-    `known`: scores already fetched for the posting's own kind, which often contain it."""
+    `known`: scores already fetched for the posting's own kind, which often contain it;
+    `own`: the scores of `self_query`, when fetched already."""
     if known is None or posting.id not in known:
-        if posting.status != "published":
+        query = self_query(posting, audience)
+        if query is None:
             return None
-        known = similar(text, TextQuery(kind=posting.kind, audience=audience,
-                                        municipality_code=posting.municipality.code, per_page=10))
+        known = own if own is not None else similar(text, query)
     score = known.get(posting.id)
     return score if score and score > 0 else None
