@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .facets import mask_to_ids
+from .facets import ids_to_mask, mask_to_ids
 
 SECTION = {"title_text": 3, "head_text": 2, "text": 1}
 SCALE = 2.0  # score units per weight x (1 + idf); idf at 100k postings is at most ~12
@@ -103,8 +103,15 @@ def rank_planes(view, groups, matches: list[GroupMatch], candidates: int, strict
     return planes
 
 
-def score_of(planes: list[int], docnum: int) -> int:
-    return sum(1 << b for b, p in enumerate(planes) if p >> docnum & 1)
+def scores_of(planes: list[int], docnums: list[int], size: int) -> dict[int, int]:
+    """{docnum: score} of the documents: one pass per plane over their mask, rather than a
+    shift of every plane per document (each costs the size of the index)."""
+    scores = dict.fromkeys(docnums, 0)
+    chosen = ids_to_mask(docnums, size)
+    for b, plane in enumerate(planes):
+        for d in mask_to_ids(plane & chosen):
+            scores[d] += 1 << b
+    return scores
 
 
 def top(view, planes: list[int], candidates: int, count: int) -> list[tuple[float, int]]:
@@ -129,6 +136,7 @@ def top(view, planes: list[int], candidates: int, count: int) -> list[tuple[floa
     ids = mask_to_ids(chosen)
     if need and pool:
         ids += view.newest(pool, need, pool.bit_count())  # ties at the cut: newest first
-    scored = [(score_of(planes, d), d) for d in ids]
+    scores = scores_of(planes, ids, view.size)
+    scored = [(scores[d], d) for d in ids]
     scored.sort(key=lambda sd: (sd[0], ts[sd[1]], sd[1]), reverse=True)
     return [(float(s), d) for s, d in scored[:count]]
