@@ -29,6 +29,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
+from . import whoosh_buffers  # noqa: F401  (BufferFile without a copy of the index)
 from .analysis import WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
