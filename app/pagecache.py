@@ -11,9 +11,9 @@ message, a CSRF token, a cookie to set or a private Cache-Control. Logged-in pag
 cached here; every GET answer gets an ETag (and 304 to a matching If-None-Match).
 """
 
+import functools
 import hashlib
 import re
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,11 +62,14 @@ def register(app: Flask) -> None:
 # --- the generation --------------------------------------------------------------------------
 
 
-def generation() -> tuple[int, datetime | None]:
-    row = db.session.execute(
-        select(CacheGeneration.value, CacheGeneration.changed_at).where(CacheGeneration.name == PUBLIC)
-    ).first()
-    return (row.value, row.changed_at) if row else (0, None)
+_GENERATION = select(CacheGeneration.value).where(CacheGeneration.name == PUBLIC)
+
+
+def generation() -> int:
+    """The public data's generation, read on a connection of its own (one short statement):
+    a cache hit never opens the request's ORM session, which costs more than the page."""
+    with db.engine.connect() as conn:
+        return conn.execute(_GENERATION).scalar() or 0
 
 
 def _watch_writes(engine) -> None:
@@ -131,6 +134,7 @@ def _anonymous_request() -> bool:
     return "_user_id" not in session and "_flashes" not in session and remember not in request.cookies
 
 
+@functools.cache
 def _has_own_rate_limit(view) -> bool:
     from flask_limiter.util import get_qualified_name
 
@@ -143,15 +147,17 @@ def _key(value: int) -> str:
     from app.i18n import select_locale
 
     size = request.cookies.get("text_size", "normal")
-    raw = "\n".join([str(value), select_locale(), size, request.method, request.url])
+    env = request.environ  # the URL as received: request.url would decode and quote it again
+    url = (env["wsgi.url_scheme"], env.get("HTTP_HOST") or env.get("SERVER_NAME", ""),
+           env.get("SCRIPT_NAME", ""), env.get("PATH_INFO", ""), env.get("QUERY_STRING", ""))
+    raw = "\n".join([str(value), select_locale(), size, request.method, *url])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _serve_cached():
     if current_app.config["CACHE_TYPE"] == "NullCache" or not _anonymous_request():
         return None
-    value, _changed = generation()
-    g.page_cache_key = key = _key(value)
+    g.page_cache_key = key = _key(generation())
     hit = cache.get(key)
     if hit is None:
         return None
@@ -180,18 +186,20 @@ def _finish(response: Response) -> Response:
         return _static_headers(response)
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.is_streamed:
         return response
+    if g.get("page_cache_hit"):  # stored with all of the headers below
+        return response.make_conditional(request)
+    # Language, text size and login are cookies: a browser keeps one copy per cookie set.
+    response.vary.add("Cookie")
     key = g.get("page_cache_key")
-    if key and not g.get("page_cache_hit") and _storable(response):
+    if key and _storable(response):
         response.last_modified = utcnow().replace(microsecond=0)
         response.add_etag()
         response.headers.setdefault("Cache-Control", "no-cache")  # revalidate, then 304
         cache.set(key, (response.get_data(), response.status_code, list(response.headers.items())),
                   timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
-    elif not g.get("page_cache_hit"):
+    else:
         response.add_etag()
         response.headers.setdefault("Cache-Control", "private, no-cache")
-    # Language, text size and login are cookies: a browser keeps one copy per cookie set.
-    response.vary.add("Cookie")
     return response.make_conditional(request)
 
 
