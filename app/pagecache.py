@@ -13,6 +13,7 @@ cached here; every GET answer gets an ETag (and 304 to a matching If-None-Match)
 
 import functools
 import hashlib
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from app.models import CacheGeneration
 from app.timestamps import utcnow
 
 cache = Cache()
+log = logging.getLogger(__name__)
 
 PUBLIC = "public"
 # Tables no anonymous page reads: writing them leaves the cached pages valid. Anything else
@@ -48,6 +50,16 @@ def no_page_cache(view):
     """Marks a view whose answers must never come from the page cache (health checks…)."""
     view.page_cache = False
     return view
+
+
+def page_cache_also_keyed_by(version):
+    """Marks a view whose answers also follow something outside the database (search results
+    follow the search index): `version()`, read on every request like the generation, is part
+    of the key; when it raises, the request is neither served from the cache nor stored."""
+    def mark(view):
+        view.page_cache_version = version
+        return view
+    return mark
 
 
 def register(app: Flask) -> None:
@@ -120,18 +132,27 @@ def _bump_if_written(session) -> None:
 # --- serving and storing ---------------------------------------------------------------------
 
 
-def _anonymous_request() -> bool:
+def skip_page_cache() -> None:
+    """This answer is not kept in the page cache (a transient failure: the search index could
+    not be read, and the next visitor must try again)."""
+    g.pop("page_cache_key", None)
+
+
+def _cacheable_view():
+    """The view of an anonymous request whose answer may come from the cache, else None."""
     if request.method not in ("GET", "HEAD") or request.endpoint is None:
-        return False
+        return None
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "page_cache", True) is False or request.endpoint.rsplit(".", 1)[-1] == "static":
-        return False
+        return None
     if _has_own_rate_limit(view):  # its limit counts in the view: every request must reach it
-        return False
+        return None
     remember = current_app.config["REMEMBER_COOKIE_NAME"]
     # Reading the session costs no query: a visitor with a login, a remember cookie or a
     # message waiting to be shown gets their own rendering.
-    return "_user_id" not in session and "_flashes" not in session and remember not in request.cookies
+    if "_user_id" in session or "_flashes" in session or remember in request.cookies:
+        return None
+    return view
 
 
 @functools.cache
@@ -143,7 +164,7 @@ def _has_own_rate_limit(view) -> bool:
     return bool(limiter.limit_manager.decorated_limits(get_qualified_name(view)))
 
 
-def _key(value: int) -> str:
+def _key(value: str) -> str:
     from app.i18n import select_locale
 
     size = request.cookies.get("text_size", "normal")
@@ -155,9 +176,20 @@ def _key(value: int) -> str:
 
 
 def _serve_cached():
-    if current_app.config["CACHE_TYPE"] == "NullCache" or not _anonymous_request():
+    if current_app.config["CACHE_TYPE"] == "NullCache":
         return None
-    g.page_cache_key = key = _key(generation())
+    view = _cacheable_view()
+    if view is None:
+        return None
+    value = str(generation())
+    version = getattr(view, "page_cache_version", None)
+    if version is not None:
+        try:
+            value += "/" + version()
+        except Exception:  # unreadable: this answer is neither served from nor kept in the cache
+            log.warning("page cache: %s unreadable, not cached", request.endpoint, exc_info=True)
+            return None
+    g.page_cache_key = key = _key(value)
     hit = cache.get(key)
     if hit is None:
         return None

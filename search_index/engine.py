@@ -100,6 +100,12 @@ class SearchEngine:
     def healthy(self) -> bool:
         return self.backend.healthy()
 
+    def version(self) -> str:
+        """A short string that changes whenever what a search answers may change (every write,
+        every rebuild), read from the index's storage, so that every process agrees: a cache of
+        answers keyed by it is never stale. Raises when the index cannot be read."""
+        return self.backend.version()
+
     def doc_count(self) -> int:
         try:
             return self.backend.reader().view().live.bit_count()

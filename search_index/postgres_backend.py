@@ -268,6 +268,16 @@ class PostgresIndex:
                 raise ValueError("index written by another version of this package: rebuild needed")
             cur.execute(f"SELECT 1 FROM {self.p}docs LIMIT 1")  # the table is there and readable
 
+    @_again_if_dropped
+    def version(self) -> str:
+        """The state's generation: bumped by every write and every rebuild, in their transaction."""
+        with self._reader_connection().cursor() as cur:
+            cur.execute(f"SELECT value FROM {self.p}state WHERE key = 'generation'")
+            row = cur.fetchone()
+        if row is None:
+            raise OSError("the search tables do not exist yet (rebuild needed)")
+        return str(row[0])
+
     def reader(self) -> PostgresStore:
         with self._store_lock:
             if self._store is None:

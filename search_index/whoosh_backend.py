@@ -505,6 +505,12 @@ class WhooshIndex:
 
     # -- reads -------------------------------------------------------------------------
 
+    def version(self) -> str:
+        """The live directory (new on every rebuild) and its Whoosh generation (one more on
+        every commit): a listing of the directory, no file read."""
+        store = self.reader()
+        return f"{Path(store.path).name}:{store.ix.latest_generation()}"
+
     def healthy(self) -> bool:
         try:
             WhooshStore(str(self._live_path()), self.tokenizer).check()

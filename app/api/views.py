@@ -16,7 +16,7 @@ from app.filters import CATEGORY_CODES, choice_arg, int_arg, page_arg, past_the_
 from app.models import Posting
 from app.models.geo import PREFECTURES
 from app.models.postings import KINDS, OFFER_TYPES
-from app.pagecache import no_page_cache
+from app.pagecache import page_cache_also_keyed_by
 from app.ratelimits import limit_matching
 from app.search.params import MAX_PER_PAGE, search_params
 from app.services import matching
@@ -29,7 +29,7 @@ from app.timestamps import JST
 
 
 @bp.get("/search")
-@no_page_cache  # results follow the index, which changes apart from the database
+@page_cache_also_keyed_by(service.index_version)  # results follow the index too
 def search():
     per_page = int_arg("per_page", "1ページの件数(per_page)", 1, MAX_PER_PAGE, default=20)
     params = search_params(per_page=per_page)

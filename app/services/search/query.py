@@ -108,6 +108,12 @@ def _engine_search(params: SearchParams, user):
         return None
 
 
+def index_version() -> str:
+    """What search answers follow besides the database: part of the page cache's key for the
+    search pages (app/pagecache.py), so a write to the index is on the next anonymous search."""
+    return indexing.get_engine().version()
+
+
 def search(user, params: SearchParams) -> Results:
     indexing.catch_up_own_writes()  # someone who just saved finds their change
     result = _engine_search(params, user)
