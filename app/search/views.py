@@ -1,15 +1,18 @@
 """The search results page: query, facet sidebar, removable filters, snippets, pagination."""
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from flask import render_template, url_for
 from flask_login import current_user
 
-from app.pagecache import no_page_cache
+from app.pagecache import page_cache_also_keyed_by, skip_page_cache
 from app.search import bp
 from app.search.params import search_params
 from app.services.matching.search_pins import disaster_pins
 from app.services.search import query as service
+
+QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug leaves unquoted in query strings (url_for)
 
 
 @dataclass
@@ -38,20 +41,26 @@ class _Pager:
 
 
 @bp.route("/")
-@no_page_cache  # results follow the index, which changes apart from the database
+@page_cache_also_keyed_by(service.index_version)  # results follow the index too
 def results():
     params = search_params()
     found = service.search(current_user, params)
+    if not found.available:
+        skip_page_cache()
     pins = disaster_pins(current_user, params) if found.available else None
     if pins is not None:  # fitting offers are shown first, on page 1, and not again below
         found.items = [item for item in found.items if item.posting.id not in pins.ids]
 
+    base = url_for("search.results")
+
     def link(target=None, **changes) -> str:
-        """URL of this search with some parameters changed (None removes one); back to page 1."""
+        """URL of this search with some parameters changed (None removes one); back to page 1.
+        The query string is encoded as url_for does, without its rule lookup (a page has ~80)."""
         target = target or params
         if changes.get("year") is not None:
             changes["year"] = int(changes["year"])
-        return url_for("search.results", **replace(target, page=1, **changes).to_args())
+        args = replace(target, page=1, **changes).to_args()
+        return f"{base}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else base
 
     help_links = service.relaxations(current_user, params) if not found.total and found.available else []
     return render_template(
