@@ -75,19 +75,40 @@ def normalize(text: str) -> str:
     return pattern.sub(lambda m: table[m.group(0)], _basic(text))
 
 
+# NFKC + casefold of single characters, filled as characters are met (a few thousand distinct
+# ones at most): the highlighter folds every snippet's text char by char, and str.translate
+# does that in C where unicodedata per char is slow.
+_FOLDED: dict[int, str] = {}  # ord -> its fold, for the characters that change
+_UNEVEN: set[str] = set()  # characters that fold to more or fewer than one
+_SEEN: set[str] = set()
+
+
+def _fold_chars(text: str) -> set[str]:
+    chars = set(text)
+    for ch in chars - _SEEN:
+        n = unicodedata.normalize("NFKC", ch).casefold()
+        if n != ch:
+            _FOLDED[ord(ch)] = n
+        if len(n) != 1:
+            _UNEVEN.add(ch)
+        _SEEN.add(ch)  # after the table: a character seen is in it
+    return chars
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """normalize() plus, for each output char, the index of the source char it came from.
 
     Used by the highlighter to map matches back to the original text. Works char by char,
     so rare multi-char NFKC compositions may differ slightly from normalize().
     """
-    out: list[str] = []
-    src: list[int] = []
-    for i, ch in enumerate(text):
-        n = unicodedata.normalize("NFKC", ch).casefold()
-        out.append(n)
-        src.extend([i] * len(n))
-    s = "".join(out)
+    chars = _fold_chars(text)
+    s = text.translate(_FOLDED)
+    if _UNEVEN.isdisjoint(chars):
+        src = list(range(len(text)))  # the usual case: one char for one
+    else:
+        src = []
+        for i, ch in enumerate(text):
+            src.extend([i] * len(_FOLDED.get(ord(ch), ch)))
     for pattern, repl in (
         (_DASH_AFTER_KATAKANA, lambda m: "ー"),
         (_KATAKANA_DOT, lambda m: ""),

@@ -48,6 +48,15 @@ def test_map_points_back_to_source():
     assert text[src[start] : src[start + 1] + 1] == "空き家"
 
 
+def test_map_points_back_through_characters_that_fold_to_several():
+    # ㍻ folds to two characters and ß to two: the positions after them still point home.
+    for text in ("㍻の空き家", "ßと空き家", "空き家"):
+        norm, src = normalize_with_map(text)
+        assert len(src) == len(norm) and norm == normalize(text), text
+        start = norm.index("空家")
+        assert text[src[start] : src[start + 1] + 1] == "空き家", text
+
+
 def test_word_tokenizers_agree_on_variants():
     for name in ("sudachi", "janome"):
         words = WordTokenizer(name).words(normalize("空き家の取り組みを行う"))
