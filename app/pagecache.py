@@ -5,7 +5,9 @@ process by default, Redis for several hosts) under the page's URL, language and 
 the *generation* of the public data. The generation is a row bumped in the same transaction as
 every change to a table the pages show (postings, events, municipalities, officers…), so a
 rendering made before a change is never served after it; the timeout only bounds what depends
-on the clock (upcoming events). Only anonymous requests are served from the cache or stored
+on the clock (upcoming events). A view whose answers also follow something else adds that
+thing's version to the key (`page_cache_also_keyed_by`: search results and the search index's
+version, so an index write is on the next search). Only anonymous requests are served from the cache or stored
 in it, and only renderings that are the same for every anonymous visitor: none with a flash
 message, a CSRF token, a cookie to set or a private Cache-Control. Logged-in pages are never
 cached here; every GET answer gets an ETag (and 304 to a matching If-None-Match).

@@ -3,6 +3,7 @@
     engine = SearchEngine(index_dir)
     engine.upsert(docs); engine.delete(ids); engine.rebuild(docs)
     engine.search(SearchQuery(q="防災", audience="public")) -> SearchResult
+    engine.version()  # changes with every write and rebuild (a key for caches of answers)
     SearchEngine(backend=PostgresIndex(connect))   # the index in PostgreSQL instead
 
 A document is a dict: "id", "kind", "title", "summary" and "extra_text" (plain text), "body"
