@@ -208,17 +208,16 @@ class WordTokenizer:
 
             previous = None  # (end offset, surface, reading) of the last noun
             for m in self._tok().tokenize(normalized):
-                whole = (m.begin(), m.surface(), m.normalized_form(), m.reading_form())
-                units = m.split(SplitMode.A)  # empty when the unit does not split
-                pieces = [(u.begin(), u.surface(), u.normalized_form(), u.reading_form()) for u in units]
-                pieces.append(whole)
-                for begin, surface, form, reading in pieces:
-                    if _HIRAGANA_ONLY.match(surface):
+                # The mode A units (none when the unit does not split), then the whole unit.
+                for piece in (*m.split(SplitMode.A), m):
+                    if _HIRAGANA_ONLY.match(piece.surface()):
                         continue
-                    f = _norm_word(form)
+                    f = _norm_word(piece.normalized_form())
                     if f:
-                        out.append((begin, f, reading_key(reading), True))
-                noun = m.part_of_speech()[0] in ("名詞", "接尾辞")
+                        out.append((piece.begin(), f, reading_key(piece.reading_form()), True))
+                noun = _NOUN_POS.get(m.part_of_speech_id())
+                if noun is None:  # by id: the part of speech as a tuple costs more than the rest
+                    noun = _NOUN_POS[m.part_of_speech_id()] = m.part_of_speech()[0] in ("名詞", "接尾辞")
                 if noun and previous is not None and previous[0] == m.begin():
                     pair = _norm_word(previous[1] + m.surface())
                     if pair:
@@ -329,6 +328,7 @@ def _new_tokenizer(name: str):
 
 
 _DICTIONARY_LOCK = threading.Lock()
+_NOUN_POS: dict[int, bool] = {}  # part-of-speech id of the one dictionary -> noun or suffix
 
 
 @lru_cache(maxsize=1)
@@ -340,6 +340,7 @@ def _sudachi_dictionary():
         return Dictionary()
 
 
+@lru_cache(maxsize=65536)  # a rebuild asks for the same readings again and again
 def reading_key(kana: str) -> str:
     """A reading folded for lookup: katakana, without voicing marks (避難所 is read ヒナンショ
     by the dictionary and typed ひなんじょ by people: both are ヒナンショ)."""

@@ -3,13 +3,14 @@ text names (益城町 -> 熊本県), so that a prefecture or region finds postin
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .analysis import _data_lines, normalize
 
 # Municipality names end in one of these; scanning for them is much cheaper than matching
 # 1,900 names everywhere.
-_SUFFIXES = frozenset("市町村区")
+_SUFFIX_RE = re.compile("[市町村区]")
 _LONGEST_NAME = 8
 
 
@@ -64,9 +65,8 @@ def mentioned_prefectures(normalized_text: str) -> set[str]:
     names = _gazetteer()
     found: set[str] = set()
     text = normalized_text
-    for i, ch in enumerate(text):
-        if ch not in _SUFFIXES or i < 1:
-            continue
+    for m in _SUFFIX_RE.finditer(text, 1):
+        i = m.start()
         # The longest name ending here wins (北広島市 over 広島市).
         for start in range(max(0, i - _LONGEST_NAME + 1), i):
             prefs = names.get(text[start : i + 1])
