@@ -82,7 +82,7 @@ class SearchEngine:
     def rebuild(self, docs: Iterable[dict], *, procs: int = 1) -> int:
         """Index `docs` anew and swap the result in; searches keep answering from the old
         index until the swap. Other writers wait (and may time out with IndexWriteError)."""
-        return self.backend.rebuild((prepare(d) for d in docs), procs=procs)
+        return self.backend.rebuild(docs, procs=procs)  # the backend prepares them (in parallel)
 
     def replay_lock(self, timeout: float, *, connection=None):
         """A lock for whoever reads a source of truth and then writes this index, held around

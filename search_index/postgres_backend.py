@@ -23,6 +23,7 @@ on another at once.
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import functools
 import json
@@ -35,14 +36,14 @@ from .analysis import READING_PREFIX, WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, ids_to_mask, mask_to_ids
 from .locking import LockTimeout
-from .schema import INDEX_FORMAT, MUNI_PREFIX
+from .schema import INDEX_FORMAT, MUNI_PREFIX, prepare
 from .tokens import document_tokens
 from .view import LRU, MaskView
 
 log = logging.getLogger(__name__)
 
 FIELDS = ("text", "title_text", "head_text")
-BATCH = 500
+BATCH = 500  # documents per analysis task of a rebuild
 
 
 def _again_if_dropped(read: Callable) -> Callable:
@@ -68,8 +69,10 @@ def _lexeme(token: str) -> str:
 
 
 def tsvector_literal(tokens: Iterable[str]) -> str:
-    """The text form of a tsvector holding exactly these lexemes."""
-    return " ".join(_lexeme(t) for t in sorted(tokens))
+    """The text form of a tsvector holding exactly these lexemes (_lexeme of each, quoted and
+    escaped at once: a rebuild writes millions). NUL separates them, as no text holds one."""
+    joined = "\0".join(sorted(tokens)).replace("\\", "\\\\").replace("'", "''")
+    return "'" + joined.replace("\0", "' '") + "'" if joined else ""
 
 
 class PostgresIndex:
@@ -156,7 +159,16 @@ class PostgresIndex:
         return contextlib.nullcontext()
 
     def remove_leftovers(self) -> None:
-        """Nothing is ever left beside the tables."""
+        """The build tables of a rebuild that failed or was killed after the load (unless a
+        rebuild runs now)."""
+        try:
+            with self.connect() as conn:
+                conn.autocommit = True
+                if conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self.p + "rebuild",)).fetchone()[0]:
+                    conn.execute(f"DROP TABLE IF EXISTS {self.p}build_docs; DROP TABLE IF EXISTS {self.p}build_vocab")
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self.p + "rebuild",))
+        except Exception as e:  # the database is down: healthy() says so next
+            log.warning("could not remove the search index's build tables: %r", e)
 
     # -- writes ------------------------------------------------------------------------
 
@@ -195,56 +207,68 @@ class PostgresIndex:
         if vocab:
             cur.executemany(f"INSERT INTO {p}vocab VALUES (%s) ON CONFLICT DO NOTHING", [(t,) for t in vocab])
 
-    def rebuild(self, prepared: Iterable[dict], *, procs: int = 1) -> int:
-        """Load every document into new tables and swap them in (one transaction); searches
-        answer from the old tables until then."""
+    def rebuild(self, docs: Iterable[dict], *, procs: int = 1) -> int:
+        """Load every document (prepared and analysed in `procs` processes) into new tables,
+        build their indexes on two connections at once, and swap them in (one transaction);
+        searches answer from the old tables until then."""
         p, b = self.p, self.p + "build_"
         count = 0
         try:
             self.ensure_tables()
-            with self.connect() as conn, conn.cursor() as cur:
-                cur.execute(f"""
-                    DROP TABLE IF EXISTS {b}docs; DROP TABLE IF EXISTS {b}vocab;
-                    CREATE TABLE {b}docs (LIKE {p}docs INCLUDING DEFAULTS);
-                    CREATE TABLE {b}vocab (term text);
-                """)
-                vocab: set[str] = set()
-                with cur.copy(f"COPY {b}docs (id, seq, text_tsv, title_tsv, head_tsv, facets, "
-                              "published_ts, stored) FROM STDIN") as copy:
-                    for rows in _analysed(prepared, self.words, procs):
-                        for row in rows:
-                            count += 1
-                            copy.write_row((row[0], count, *row[1:7]))
-                            vocab.update(row[7])
-                with cur.copy(f"COPY {b}vocab (term) FROM STDIN") as copy:
-                    for term in vocab:
-                        copy.write_row((term,))
-                # Indexes after the load: one GIN build is much cheaper than row-by-row updates.
-                cur.execute(f"""
-                    ALTER TABLE {b}docs ADD CONSTRAINT {b}docs_pkey PRIMARY KEY (id),
-                        ADD CONSTRAINT {b}docs_seq_key UNIQUE (seq);
-                    ALTER TABLE {b}vocab ADD CONSTRAINT {b}vocab_pkey PRIMARY KEY (term);
-                    CREATE INDEX {b}docs_text ON {b}docs USING gin (text_tsv);
-                    CREATE INDEX {b}docs_title ON {b}docs USING gin (title_tsv);
-                    CREATE INDEX {b}docs_head ON {b}docs USING gin (head_tsv);
-                    CREATE INDEX {b}docs_facets ON {b}docs USING gin (facets);
-                """)
+            with self.connect() as conn:
+                conn.autocommit = True
+                # One rebuild at a time: the build tables are committed before the swap (a
+                # second connection builds indexes on them), so two rebuilds would share them.
+                conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (p + "rebuild",))
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.execute(f"""
+                        DROP TABLE IF EXISTS {b}docs; DROP TABLE IF EXISTS {b}vocab;
+                        CREATE TABLE {b}docs (LIKE {p}docs INCLUDING DEFAULTS);
+                        CREATE TABLE {b}vocab (term text NOT NULL);
+                    """)
+                    vocab: set[str] = set()
+                    with cur.copy(f"COPY {b}docs (id, seq, text_tsv, title_tsv, head_tsv, facets, "
+                                  "published_ts, stored) FROM STDIN") as copy:
+                        for rows in _analysed(docs, self.words, procs):
+                            for row in rows:
+                                count += 1
+                                copy.write_row((row[0], count, *row[1:7]))
+                                vocab.update(row[7])
+                    with cur.copy(f"COPY {b}vocab (term) FROM STDIN") as copy:
+                        for term in vocab:
+                            copy.write_row((term,))
+                # Indexes after the load (one GIN build is much cheaper than row-by-row
+                # updates), the largest on this connection and the rest on another meanwhile.
+                _in_parallel(self.connect, [
+                    [f"CREATE INDEX {b}docs_text ON {b}docs USING gin (text_tsv)"],
+                    [f"CREATE UNIQUE INDEX {b}docs_pkey ON {b}docs (id)",
+                     f"CREATE UNIQUE INDEX {b}docs_seq_key ON {b}docs (seq)",
+                     f"CREATE UNIQUE INDEX {b}vocab_pkey ON {b}vocab (term)",
+                     f"CREATE INDEX {b}docs_title ON {b}docs USING gin (title_tsv)",
+                     f"CREATE INDEX {b}docs_head ON {b}docs USING gin (head_tsv)",
+                     f"CREATE INDEX {b}docs_facets ON {b}docs USING gin (facets)"],
+                ], first=conn)
                 # The swap: writers wait on the generation row, readers see old or new.
                 renames = "".join(
                     f"ALTER INDEX {b}{name} RENAME TO {p}{name};"
                     for name in ("docs_pkey", "docs_seq_key", "vocab_pkey", "docs_text", "docs_title",
                                  "docs_head", "docs_facets"))
-                cur.execute(f"""
-                    SELECT value FROM {p}state WHERE key = 'generation' FOR UPDATE;
-                    DROP TABLE {p}docs; DROP TABLE {p}vocab;
-                    ALTER TABLE {b}docs RENAME TO {p}docs;
-                    ALTER TABLE {b}vocab RENAME TO {p}vocab;
-                    {renames}
-                    SELECT setval('{p}seq', {max(count, 1)});
-                    TRUNCATE {p}log;
-                    UPDATE {p}state SET value = value + 1 WHERE key IN ('generation', 'epoch');
-                    UPDATE {p}state SET value = {int(INDEX_FORMAT)} WHERE key = 'format';
-                """)
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.execute(f"""
+                        ALTER TABLE {b}docs ADD CONSTRAINT {b}docs_pkey PRIMARY KEY USING INDEX {b}docs_pkey,
+                            ADD CONSTRAINT {b}docs_seq_key UNIQUE USING INDEX {b}docs_seq_key;
+                        ALTER TABLE {b}vocab ADD CONSTRAINT {b}vocab_pkey PRIMARY KEY USING INDEX {b}vocab_pkey;
+                        SELECT value FROM {p}state WHERE key = 'generation' FOR UPDATE;
+                        DROP TABLE {p}docs; DROP TABLE {p}vocab;
+                        ALTER TABLE {b}docs RENAME TO {p}docs;
+                        ALTER TABLE {b}vocab RENAME TO {p}vocab;
+                        {renames}
+                        SELECT setval('{p}seq', {max(count, 1)});
+                        TRUNCATE {p}log;
+                        UPDATE {p}state SET value = value + 1 WHERE key IN ('generation', 'epoch');
+                        UPDATE {p}state SET value = {int(INDEX_FORMAT)} WHERE key = 'format';
+                    """)
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (p + "rebuild",))
         except Exception as e:
             raise IndexWriteError(f"rebuild failed: {e!r}") from e
         return count
@@ -292,21 +316,57 @@ def _row(p: dict, words: WordTokenizer) -> tuple:
             p["published_ts"], json.dumps(p["stored"], ensure_ascii=False, default=str), vocab)
 
 
-def _analyse_batch(args) -> list[tuple]:
-    batch, tokenizer = args
-    words = WordTokenizer(tokenizer)
-    return [_row(p, words) for p in batch]
+def _analyse_batch(batch: list[dict], tokenizer: str) -> list[tuple]:
+    words = _WORKER_WORDS.get(tokenizer) or _WORKER_WORDS.setdefault(tokenizer, WordTokenizer(tokenizer))
+    return [_row(prepare(d), words) for d in batch]
 
 
-def _analysed(prepared: Iterable[dict], words: WordTokenizer, procs: int):
-    """Rows in batches; analysed in `procs` processes when more than one."""
-    batches = _batched(prepared, BATCH)
+_WORKER_WORDS: dict[str, WordTokenizer] = {}  # an analysis process's tokenizer, kept across batches
+
+
+def _analysed(docs: Iterable[dict], words: WordTokenizer, procs: int):
+    """Rows of documents, in batches and in order: prepared and analysed in `procs` processes
+    when more than one, with a few batches in flight (the documents are read as the rows are
+    written, so the reader's progress is the load's, and memory stays bounded)."""
+    batches = _batched(docs, BATCH)
     if procs <= 1:
         for batch in batches:
-            yield [_row(p, words) for p in batch]
+            yield [_row(prepare(d), words) for d in batch]
         return
     with ProcessPoolExecutor(procs) as pool:
-        yield from pool.map(_analyse_batch, ((batch, words.name) for batch in batches))
+        pending: collections.deque = collections.deque()
+        for batch in batches:
+            pending.append(pool.submit(_analyse_batch, batch, words.name))
+            if len(pending) > 2 * procs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _in_parallel(connect: Callable, scripts: list[list[str]], first) -> None:
+    """Run each list of statements on a connection of its own (`first` for the first one),
+    at the same time; the first error is raised once all are done."""
+    errors: list[BaseException] = []
+
+    def run(statements, conn=None):
+        try:
+            with contextlib.ExitStack() as stack:
+                if conn is None:
+                    conn = stack.enter_context(connect())
+                    conn.autocommit = True
+                for statement in statements:
+                    conn.execute(statement)
+        except BaseException as e:  # raised in the calling thread below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(statements,)) for statements in scripts[1:]]
+    for t in threads:
+        t.start()
+    run(scripts[0], first)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def _batched(items: Iterable, size: int):

@@ -40,6 +40,7 @@ from .schema import (
     INDEX_FORMAT,
     MUNI_PREFIX,
     STORED_FIELDS,
+    prepare,
 )
 from .tokens import section_tokens
 from .view import LRU, MaskView
@@ -479,14 +480,14 @@ class WhooshIndex:
             except Exception as e:  # Whoosh LockError, OSError, corrupt index…
                 raise IndexWriteError(f"index write failed: {e!r}") from e
 
-    def rebuild(self, prepared: Iterable[dict], *, procs: int = 1) -> int:
+    def rebuild(self, docs: Iterable[dict], *, procs: int = 1) -> int:
         """Index documents into a new directory and swap it in; searches keep using the old
         one until the swap. Other writers wait (and may time out with IndexWriteError)."""
         with self.write_lock():
             path = None
             try:
                 path = self._new_generation()
-                count = WhooshStore(str(path), self.tokenizer).bulk_load(prepared, procs=procs)
+                count = WhooshStore(str(path), self.tokenizer).bulk_load((prepare(d) for d in docs), procs=procs)
                 previous = self._previous_generation()
                 self._swap_in(path)
             except Exception as e:

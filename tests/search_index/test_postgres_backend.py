@@ -3,7 +3,9 @@ on several connections, and a rebuild after a format change."""
 
 import threading
 
-from search_index import SearchQuery
+import pytest
+
+from search_index import IndexWriteError, SearchQuery
 
 from .conftest import engine_factory
 from .helpers import corpus, ids, make_doc
@@ -83,3 +85,21 @@ def test_a_search_after_the_server_dropped_the_readers_connections_still_finds(r
     assert ended >= 1
     assert eng.search(SearchQuery(q="空き家")).total > 0
     assert eng.backend.healthy()
+
+
+def test_a_rebuild_that_failed_after_the_load_leaves_nothing_behind(request, tmp_path):
+    """The build tables are committed before their indexes are built (on two connections);
+    a rebuild that fails then (here: a duplicate id) leaves the old index answering, and its
+    tables are removed by remove_leftovers (what `flask search sync` calls first)."""
+    make = _pg(request, tmp_path)
+    eng = make()
+    eng.upsert(corpus())
+    with pytest.raises(IndexWriteError):
+        eng.rebuild([*corpus(), corpus()[0]])
+    assert make().search(SearchQuery(q="空き家")).total == 1
+    eng.remove_leftovers()
+    with eng.backend.connect() as conn:
+        left = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE %s",
+                            (eng.backend.p + "build%",)).fetchone()[0]
+    assert left == 0
+    assert eng.rebuild(corpus()) == 12

@@ -41,6 +41,15 @@ def test_rebuild_is_equivalent_and_swaps(make_engine):
     assert snapshot(other) == before
 
 
+def test_rebuild_in_analysis_processes_is_equivalent(make_engine):
+    eng = make_engine()
+    eng.rebuild(corpus())
+    before = snapshot(eng)
+    assert eng.rebuild(corpus(), procs=2) == 12
+    assert snapshot(eng) == before
+    assert snapshot(make_engine()) == before
+
+
 def test_rebuild_keeps_two_generations(tmp_path):
     eng = SearchEngine(tmp_path)
     eng.upsert(corpus())
