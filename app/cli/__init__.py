@@ -75,7 +75,9 @@ def import_data(folder: Path):
     from app.services.data import transfer
 
     with as_command_error(transfer.TransferError):
-        report = transfer.import_database(folder)
+        total = sum(t["rows"] for t in transfer.read_manifest(folder)["tables"])
+        with click.progressbar(length=total, label="Importing rows", show_eta=True) as bar:
+            report = transfer.import_database(folder, progress=bar.update)
     click.echo(f"Imported {report.total} rows of {len(report.rows)} tables (migration {report.revision}). "
                "Now: `flask search rebuild` and `flask board rebuild`.")
 
@@ -156,7 +158,8 @@ def import_postings(path: Path):
     from app.services.postings import importer
 
     try:
-        with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}") as bar:
+        with click.progressbar(length=_count_lines(path), label=f"Importing {path.name}",
+                               show_eta=True) as bar:
             report = importer.import_file(path, progress=bar.update)
     except importer.FileRefused as exc:
         click.echo("0 created, 0 updated, 0 rejected.")

@@ -56,6 +56,7 @@ def test_sqlite_installation_moves_to_postgres_with_every_row(pg_app, sqlite_exp
     runner = pg_app.test_cli_runner()
     result = runner.invoke(args=["data", "import", str(folder)])
     assert result.exit_code == 0, result.output
+    assert "Importing rows" in result.output  # the progress bar (with ETA on a terminal)
 
     # Every table, every row, every column: ids, timestamps, password hashes.
     target_rows = _every_row()

@@ -156,7 +156,7 @@ def _rows(path: Path, decoders: dict):
             yield row
 
 
-def _import_table(connection, table: Table, path: Path) -> int:
+def _import_table(connection, table: Table, path: Path, progress=None) -> int:
     decoders = {c.name: d for c in table.columns if (d := _decoder(c)) is not None}
     # Columns pointing into their own table are set after all its rows exist.
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
@@ -172,9 +172,13 @@ def _import_table(connection, table: Table, path: Path) -> int:
         count += 1
         if len(batch) >= BATCH:
             connection.execute(table.insert(), batch)
+            if progress:
+                progress(len(batch))
             batch = []
     if batch:
         connection.execute(table.insert(), batch)
+        if progress:
+            progress(len(batch))
     for row in later:
         where = [table.c[k] == row[k] for k in keys]
         connection.execute(table.update().where(*where).values({n: row[n] for n in self_refs}))
@@ -194,7 +198,8 @@ def _reset_sequences(connection) -> None:
 
 
 def import_database(folder: Path, progress=None) -> TransferReport:
-    """Load an export into this (empty, migrated) database, in one transaction."""
+    """Load an export into this (empty, migrated) database, in one transaction; `progress(n)`
+    is called as rows are inserted (the manifest's row counts give the total)."""
     manifest = read_manifest(folder)
     _check_target(manifest)
     db.session.rollback()
@@ -205,12 +210,10 @@ def import_database(folder: Path, progress=None) -> TransferReport:
             path = folder / f"{table.name}.jsonl"
             if table.name not in expected or not path.is_file():
                 raise TransferError(f"{path} is missing from the export.")
-            count = _import_table(connection, table, path)
+            count = _import_table(connection, table, path, progress)
             if count != expected[table.name]:
                 raise TransferError(f"{path}: {count} rows, the manifest says {expected[table.name]}.")
             report.rows[table.name] = count
-            if progress:
-                progress(table.name, count)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
     return report
