@@ -104,7 +104,8 @@ def bench_size(n: int, rounds: int, procs: int, skip_fts: bool, make_engine) -> 
     # CPU time as well as wall time: on a shared machine the wall time includes waiting.
     # (The PostgreSQL server's own CPU, e.g. building the GIN indexes, is in neither.)
     print(f"index build         {build:8.1f} s wall, {cpu:.1f} s CPU here + {kids:.1f} s in "
-          f"analysis processes  ({n / build:,.0f} postings/s wall, procs={procs})", flush=True)
+          f"analysis processes  ({n / build:,.0f} postings/s wall, procs={procs}; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
 
     reader = make_engine(f"speed-{n}")  # a fresh "worker": cold caches
     cold = run_mix(reader.search, 1)
