@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import itertools
 import logging
 import os
 import shutil
@@ -48,6 +49,10 @@ from .view import LRU, MaskView
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
+# A rebuild writes a segment per SEGMENT_DOCS documents (~3.3M postings), so that its pool of
+# REBUILD_LIMITMB (Whoosh's estimate; about as much real memory) never spills to disk.
+SEGMENT_DOCS = 10_000
+REBUILD_LIMITMB = 1024
 LOCK_FILE = "write.lock"
 REPLAY_LOCK_FILE = "app-apply.lock"
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
@@ -307,18 +312,27 @@ class WhooshStore:
             raise
         writer.commit()
 
-    def bulk_load(self, prepared, procs: int = 1, limitmb: int = 256) -> int:
+    def bulk_load(self, prepared, procs: int = 1, limitmb: int = REBUILD_LIMITMB) -> int:
+        """One segment per SEGMENT_DOCS documents (per process), never merged: a writer whose
+        postings outgrow its pool spills them to disk and merges them back one by one, which
+        doubled the cost (9.0 against 4.0 ms CPU per posting at 20,000)."""
         kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = _without_lengths(self.ix.writer(limitmb=limitmb, **kwargs))
         n = 0
-        try:
-            for p in prepared:
-                writer.add_document(**to_whoosh_doc(p))
-                n += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        chunk: list[dict] = []
+        for p in itertools.chain(prepared, [None]):
+            if p is not None:
+                chunk.append(p)
+            if len(chunk) >= SEGMENT_DOCS * max(1, procs) or (p is None and chunk):
+                writer = _without_lengths(self.ix.writer(limitmb=limitmb, **kwargs))
+                try:
+                    for doc in chunk:
+                        writer.add_document(**to_whoosh_doc(doc))
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit(merge=False)
+                n += len(chunk)
+                chunk = []
         return n
 
     def stored(self, view: _View, docnum: int) -> dict:

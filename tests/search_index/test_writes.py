@@ -50,6 +50,20 @@ def test_rebuild_in_analysis_processes_is_equivalent(make_engine):
     assert snapshot(make_engine()) == before
 
 
+def test_a_rebuild_in_several_segments_is_equivalent(tmp_path, monkeypatch):
+    """A Whoosh rebuild writes a segment per SEGMENT_DOCS documents (pools that never spill)."""
+    from search_index import whoosh_backend
+
+    eng = SearchEngine(tmp_path)
+    eng.rebuild(corpus())
+    before = snapshot(eng)
+    monkeypatch.setattr(whoosh_backend, "SEGMENT_DOCS", 5)
+    assert eng.rebuild(corpus()) == 12
+    segments = eng.backend.reader().view().leaves
+    assert len(segments) == 3
+    assert snapshot(eng) == before
+
+
 def test_rebuild_keeps_two_generations(tmp_path):
     eng = SearchEngine(tmp_path)
     eng.upsert(corpus())
