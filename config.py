@@ -114,6 +114,9 @@ class Config:
     # never fails because Redis blipped); any other store error is logged, not shown.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # moving-window counts the hits of the last minute/hour/day whenever a request comes, so
+    # "10 per minute" is never 20 across a window's edge (fixed-window restarts on the minute).
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per minute;30 per day")
     # Board topics, answers, edits and reports, per account.
