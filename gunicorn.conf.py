@@ -13,13 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the project's config.py
-from config import Config  # noqa: E402
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
+from config import Config, _env_bool, _env_int  # noqa: E402
 
 # Where to listen: "127.0.0.1:8000" behind nginx on the same host, "0.0.0.0:8000" behind a
 # load balancer, or "unix:/run/kakehashi/web.sock".
@@ -33,18 +27,18 @@ workers = Config.WEB_CONCURRENCY
 # Threads per worker: 1 = sync workers (nginx buffers slow clients). More (gthread) help when
 # requests wait on a remote PostgreSQL; the app is thread-safe (one Sudachi tokenizer per
 # thread, one SQLAlchemy session per thread, locks around the index's caches).
-threads = _int("GUNICORN_THREADS", 1)
+threads = _env_int("GUNICORN_THREADS", 1)
 
 # A request still running after this many seconds is killed (a search or a page takes
 # milliseconds; an import runs in the CLI, not here).
-timeout = _int("GUNICORN_TIMEOUT", 30)
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM/HUP, workers finish what they are serving for this long before they are killed.
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)  # seconds (behind nginx, which keeps its own)
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _env_int("GUNICORN_KEEPALIVE", 5)  # seconds (behind nginx, which keeps its own)
 
 # Recycle a worker after this many requests (plus up to 10 % jitter so they do not all
 # restart at once): bounds any slow growth of memory. 0 = never.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10
 
 # Logs: the access log in the Combined Log Format (what nginx and log tools read) with the
@@ -59,21 +53,16 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-
-def _env_bool(name: str, default: str = "1") -> bool:
-    return os.environ.get(name, default) not in ("0", "false", "no", "off")
-
-
 # Load the app in the master before forking the workers (0: each worker loads its own). The
 # workers then share, copy-on-write, the imported code, the compiled templates, the
 # translations and the tokenizer dictionary's pages the master read (app.warmup.warm_shared),
 # instead of each holding its own copy. The master opens no database connection and no index
 # reader. With it on, HUP starts new workers from the code the master loaded: deploy new
 # code with a restart (docs/deploy.md).
-preload_app = _env_bool("GUNICORN_PRELOAD")
+preload_app = _env_bool("GUNICORN_PRELOAD", True)
 
 # Warm each worker before it accepts requests (0 turns it off, e.g. to measure a cold start).
-WARM_UP = _env_bool("GUNICORN_WARM_UP")
+WARM_UP = _env_bool("GUNICORN_WARM_UP", True)
 
 
 def when_ready(server):
