@@ -16,6 +16,8 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.extensions import db
 from app.models import BoardAnswer, BoardTopic, Category, DigestItem
+from app.services.follow.entries import Entry
+from app.services.follow.matching import window_start
 from search_index import markdown_to_text
 
 LIMIT = 50
@@ -80,13 +82,10 @@ def new_board_items_since(user, since: datetime, categories: list[str] | None = 
 SOURCES = {"topic": "board_topic", "answer": "board_answer"}  # DigestItem.source
 
 
-def board_entries(user, follows, now, urgent_only: bool) -> list:
+def board_entries(user, follows, now, urgent_only: bool) -> list[Entry]:
     """Digest entries: new board topics and answers in the categories the user follows,
     once each per person (DigestItem). Nothing urgent: they come with the daily or weekly
     digest, never in an immediate one."""
-    from app.services.follow.digests import Entry
-    from app.services.follow.matching import window_start
-
     if urgent_only or not permissions.can_use_board(user):
         return []
     sent = {(source, ref) for source, ref in db.session.execute(

@@ -31,6 +31,7 @@ from app.models.follows import URGENT_KINDS
 from app.permissions import visible_postings
 from app.services.board import digest as board_digest
 from app.services.follow import matching, tokens
+from app.services.follow.entries import Entry
 from app.services.follow.follows import describe
 from app.services.mail import jobs, outbox
 from app.services.mail.notify import render_mail, site
@@ -42,22 +43,6 @@ log = logging.getLogger(__name__)
 JOB_NAME = "follow_digests"
 PASSES = ("immediate", "daily", "weekly")
 PERIOD_LABELS = {"immediate": N_("新着のお知らせ"), "daily": N_("毎日のまとめ"), "weekly": N_("毎週のまとめ")}
-
-
-@dataclass
-class Entry:
-    """One item a source offers for a digest."""
-
-    source: str  # "posting", …: with ref_id, what makes an item unique per person
-    ref_id: int
-    follow: Follow | None  # the group it is listed under
-    group: str
-    title: str
-    path: str  # site-relative link
-    why: str  # 「なぜ届いたか」
-    when: datetime  # newest first
-    meta: str = ""
-    summary: str = ""
 
 
 @dataclass
