@@ -74,7 +74,9 @@ def test_an_admin_can_suspend_the_old_account_on_the_same_page(client, new_clien
     db.session.expire_all()
     assert db.session.get(User, old.id).active is False
     _switch()
-    assert leaving.get("/postings/new/cases").status_code in (302, 403)  # the session is no longer honoured
+    refused = leaving.get("/postings/new/cases")  # the session is no longer honoured: asked to log in
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/accounts/login")
     _switch()
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "officer.handover"))
     assert log.details["account"] == "suspended"
