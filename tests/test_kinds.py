@@ -101,3 +101,21 @@ def test_the_importer_takes_what_the_form_takes(key):
         for outside in (low - 1, high + 1):
             with pytest.raises(InvalidLine, match="範囲外"):
                 _details(key, {detail.name: outside})
+
+
+def test_a_kinds_own_text_is_its_searched_fields_with_choices_by_label():
+    from app.models import DisasterOffer, StaffExchange
+
+    offer = DisasterOffer(kind="disaster_offer", offer_types=["supplies", "unknown", "staff"],
+                          capacity="毛布 500枚", conditions="", regions_covered=["関東"])
+    assert offer.detail_text() == "物資の提供 職員の派遣\n毛布 500枚\n"
+    staff = StaffExchange(kind="staff_exchange", direction="accept", work_field="税務", headcount=2)
+    assert staff.detail_text() == "受け入れたい 税務"
+    assert staff.direction_label == "受け入れたい"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_model_class_is_named_and_tabled_by_the_registry(key):
+    cls = POSTING_CLASSES[key]
+    assert (cls.__module__, cls.__name__) == ("app.models.postings", REGISTRY[key].model)
+    assert cls.__tablename__ == REGISTRY[key].table

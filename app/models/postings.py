@@ -1,6 +1,7 @@
-"""The four kinds of posting, as joined-table inheritance on `postings`.
+"""The kinds of posting, as joined-table inheritance on `postings`.
 
-Common columns live on Posting; each kind's own fields live on its table. Lists that are only
+Common columns live on Posting; each kind's own fields live on its table, whose model class
+is made from the kind's entry in the registry (app/models/kinds.py). Lists that are only
 ever read whole (offer types, regions) are JSON columns, which work on SQLite and PostgreSQL.
 """
 
@@ -34,8 +35,11 @@ from app.models.kinds import (  # noqa: F401  (the kinds' registry; these names 
     OFFER_TYPES,
     PARTNER_TYPES,
     PARTNERSHIP_REQUEST,
+    REGISTRY,
     REQUEST_STATUSES,
     STAFF_EXCHANGE,
+    Detail,
+    Kind,
 )
 
 STATUSES = {"draft": N_("下書き"), "published": N_("公開中"), "archived": N_("アーカイブ")}
@@ -146,97 +150,66 @@ class Posting(db.Model):
 
 
     def detail_text(self) -> str:
-        """The kind's own free text, for the search index."""
-        return ""
+        """The kind's own free text, for the search index: its searched fields, a choice by
+        its label."""
+        kind = REGISTRY.get(self.kind)
+        if kind is None:
+            return ""
+        return kind.text_joiner.join(_text_of(d, getattr(self, d.name)) for d in kind.details if d.searched)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.title[:20]}>"
 
 
-
-class CaseStudy(Posting):
-    """連携・交流事例: what two or more governments did together, and what came of it."""
-
-    __tablename__ = "case_studies"
-    __mapper_args__ = {"polymorphic_identity": CASE_STUDY.key}
-
-    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
-    period_start: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM
-    period_end: Mapped[str | None] = mapped_column(String(7))
-    activities: Mapped[str] = mapped_column(Text, default="")
-    outcomes: Mapped[str] = mapped_column(Text, default="")
-    challenges: Mapped[str] = mapped_column(Text, default="")
+def _text_of(detail: Detail, value) -> str:
+    if detail.type is list:
+        return " ".join(detail.choices[v] for v in value or [] if v in detail.choices)
+    if detail.choices:
+        return detail.choices.get(value, "")
+    return value or ""
 
 
-    def detail_text(self) -> str:
-        return "\n".join([self.activities, self.outcomes, self.challenges])
+def _column(detail: Detail):
+    """A kind's field as its table's column (the rules are in app/models/kinds.py's docstring)."""
+    if detail.month:
+        return mapped_column(String(7))
+    if detail.type is date:
+        return mapped_column(Date)
+    if detail.type is int:
+        return mapped_column(Integer, default=detail.default, nullable=detail.default is None)
+    if detail.type is list:
+        return mapped_column(JSON, default=list, nullable=False)
+    if detail.choices:
+        return mapped_column(String(20), default=detail.default, nullable=False, index=detail.indexed)
+    text_type = Text if detail.multiline else String(detail.max_length)
+    return mapped_column(text_type, default="", nullable=False, index=detail.indexed)
 
 
-class PartnershipRequest(Posting):
-    """連携の募集: a municipality looking for partners."""
-
-    __tablename__ = "partnership_requests"
-    __mapper_args__ = {"polymorphic_identity": PARTNERSHIP_REQUEST.key}
-
-    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
-    sought: Mapped[str] = mapped_column(Text, default="")
-    partner_type: Mapped[str] = mapped_column(String(20), default="any")
-    wished_regions: Mapped[list] = mapped_column(JSON, default=list)
-    deadline: Mapped[date | None] = mapped_column(Date)
-    request_status: Mapped[str] = mapped_column(String(20), default="open", index=True)
-
-    @property
-    def request_status_label(self) -> str:
-        return REQUEST_STATUSES[self.request_status]
+def _label(detail: Detail) -> property:
+    return property(lambda self: detail.choices.get(getattr(self, detail.name), ""),
+                    doc=f"The Japanese label of {detail.name} (N_: pages translate it).")
 
 
-    def detail_text(self) -> str:
-        return self.sought
+def _kind_model(kind: Kind) -> type[Posting]:
+    """The model class of a kind, made from its registry entry: its table joined to
+    `postings`, a column per field, and `<field>_label` for each choice."""
+    attrs = {
+        "__module__": __name__,
+        "__doc__": kind.about,
+        "__tablename__": kind.table,
+        "__mapper_args__": {"polymorphic_identity": kind.key},
+        "id": mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
+    }
+    for detail in kind.details:
+        attrs[detail.name] = _column(detail)
+        if detail.choices and detail.type is str:
+            attrs[f"{detail.name}_label"] = _label(detail)
+    return type(kind.model, (Posting,), attrs)
 
 
-class DisasterOffer(Posting):
-    """災害時相互協力: supplies, staff, funds, accepting evacuees, evacuation sites (疎開先)."""
-
-    __tablename__ = "disaster_offers"
-    __mapper_args__ = {"polymorphic_identity": DISASTER_OFFER.key}
-
-    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
-    offer_types: Mapped[list] = mapped_column(JSON, default=list)
-    capacity: Mapped[str] = mapped_column(Text, default="")
-    # People the offer can take in (evacuees, 疎開先), when the municipality states a number.
-    capacity_people: Mapped[int | None] = mapped_column(Integer)
-    regions_covered: Mapped[list] = mapped_column(JSON, default=list)
-    conditions: Mapped[str] = mapped_column(Text, default="")
-    valid_until: Mapped[date | None] = mapped_column(Date)
-
-    @property
-    def offer_type_labels(self) -> list[str]:
-        return [OFFER_TYPES[t] for t in self.offer_types or [] if t in OFFER_TYPES]
-
-
-    def detail_text(self) -> str:
-        return "\n".join([" ".join(self.offer_type_labels), self.capacity, self.conditions])
-
-
-class StaffExchange(Posting):
-    """人事交流・職員派遣: sending or accepting staff for a period."""
-
-    __tablename__ = "staff_exchanges"
-    __mapper_args__ = {"polymorphic_identity": STAFF_EXCHANGE.key}
-
-    id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
-    direction: Mapped[str] = mapped_column(String(20), default="dispatch")
-    work_field: Mapped[str] = mapped_column(String(200), default="")
-    headcount: Mapped[int] = mapped_column(Integer, default=1)
-    duration_months: Mapped[int] = mapped_column(Integer, default=12)
-    start_date: Mapped[date | None] = mapped_column(Date)
-
-
-    def detail_text(self) -> str:
-        return f"{DIRECTIONS.get(self.direction, '')} {self.work_field}"
-
-
-POSTING_CLASSES: dict[str, type[Posting]] = {
-    cls.__mapper_args__["polymorphic_identity"]: cls
-    for cls in (CaseStudy, PartnershipRequest, DisasterOffer, StaffExchange)
-}
+POSTING_CLASSES: dict[str, type[Posting]] = {key: _kind_model(kind) for key, kind in REGISTRY.items()}
+# The kinds by class name, for code that names one.
+CaseStudy = POSTING_CLASSES[CASE_STUDY.key]
+PartnershipRequest = POSTING_CLASSES[PARTNERSHIP_REQUEST.key]
+DisasterOffer = POSTING_CLASSES[DISASTER_OFFER.key]
+StaffExchange = POSTING_CLASSES[STAFF_EXCHANGE.key]
