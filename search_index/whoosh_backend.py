@@ -30,7 +30,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
-from . import whoosh_buffers  # noqa: F401  (BufferFile without a copy of the index)
+from . import whoosh_buffers  # also installs BufferFile without a copy of the index
 from .analysis import WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
@@ -133,10 +133,17 @@ def to_whoosh_doc(p: dict) -> dict:
 def _raw_ids(segreader, field: str, text: str) -> list[int]:
     """All document numbers of a term in one segment, deleted ones included (masked later).
 
-    Reads whole posting blocks instead of stepping the matcher per document: ~10x faster.
+    Reads whole posting blocks instead of stepping the matcher per document: ~10x faster;
+    straight from the segment's buffer where it is one (whoosh_buffers.posting_ids).
     """
+    terms = segreader._terms
     try:
-        m = segreader._terms.matcher(field, text.encode("utf-8"), segreader.schema[field].format)
+        info = terms.term_info(field, text.encode("utf-8"))
+        if not info.is_inlined():
+            ids = whoosh_buffers.posting_ids(terms._postfile, info.extent()[0])
+            if ids is not None:
+                return ids
+        m = terms.matcher(field, text.encode("utf-8"), segreader.schema[field].format)
     except (TermNotFound, KeyError):
         return []
     if not hasattr(m, "_read_ids"):  # inlined postings of rare terms

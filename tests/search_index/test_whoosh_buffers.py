@@ -43,3 +43,32 @@ def test_buffer_files_do_not_copy_the_segment():
     assert f.file._buf.obj is data.obj  # a view of the map, not a copy
     assert f.read(3) == b"xxx" and f.tell() == 3
     assert f.get(0, 4) == b"xxxx"
+
+
+def test_posting_ids_read_from_the_buffer_equal_whooshs_matcher(tmp_path):
+    """Every posting list of a real index, read straight from the segment's buffer, lists
+    the same documents as Whoosh's own matcher, over several blocks per list."""
+    from search_index import SearchEngine
+    from search_index.whoosh_backend import _leaves
+
+    from .helpers import make_doc
+
+    words = ["防災", "訓練", "空き家", "観光", "子育て", "移住"]
+    docs = [make_doc(i, f"{words[i % 6]}と{words[i % 5]}の取組 {i}", "地域の連携", f"{words[i % 4]}を進めた。")
+            for i in range(1, 701)]
+    engine = SearchEngine(tmp_path / "ix")
+    engine.rebuild(docs)
+    reader = engine.backend.reader().view().searcher.reader()
+    multi_block = 0
+    for segreader, _ in _leaves(reader):
+        terms = segreader._terms
+        for term in segreader.lexicon("text"):
+            info = terms.term_info("text", term)
+            if info.is_inlined():
+                continue
+            ours = whoosh_buffers.posting_ids(terms._postfile, info.extent()[0])
+            matcher = terms.matcher("text", term, segreader.schema["text"].format)
+            theirs = list(matcher.all_ids())
+            assert ours == theirs, term
+            multi_block += len(theirs) > 128
+    assert multi_block  # lists of several blocks (Whoosh writes 128 postings per block)
