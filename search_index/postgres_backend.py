@@ -39,6 +39,7 @@ from .locking import LockTimeout
 from .schema import INDEX_FORMAT, MUNI_PREFIX, prepare
 from .tokens import document_tokens
 from .view import LRU, MaskView
+from .workers import batched, worker_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -317,18 +318,15 @@ def _row(p: dict, words: WordTokenizer) -> tuple:
 
 
 def _analyse_batch(batch: list[dict], tokenizer: str) -> list[tuple]:
-    words = _WORKER_WORDS.get(tokenizer) or _WORKER_WORDS.setdefault(tokenizer, WordTokenizer(tokenizer))
+    words = worker_tokenizer(tokenizer)
     return [_row(prepare(d), words) for d in batch]
-
-
-_WORKER_WORDS: dict[str, WordTokenizer] = {}  # an analysis process's tokenizer, kept across batches
 
 
 def _analysed(docs: Iterable[dict], words: WordTokenizer, procs: int):
     """Rows of documents, in batches and in order: prepared and analysed in `procs` processes
     when more than one, with a few batches in flight (the documents are read as the rows are
     written, so the reader's progress is the load's, and memory stays bounded)."""
-    batches = _batched(docs, BATCH)
+    batches = batched(docs, BATCH)
     if procs <= 1:
         for batch in batches:
             yield [_row(prepare(d), words) for d in batch]
@@ -367,17 +365,6 @@ def _in_parallel(connect: Callable, scripts: list[list[str]], first) -> None:
         t.join()
     if errors:
         raise errors[0]
-
-
-def _batched(items: Iterable, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class PostgresStore:

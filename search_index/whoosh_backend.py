@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import itertools
 import logging
 import os
 import shutil
@@ -30,7 +29,10 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.reading import TermNotFound
 
-from . import whoosh_buffers  # also installs BufferFile without a copy of the index
+from . import (
+    whoosh_buffers,  # also installs BufferFile without a copy of the index
+    whoosh_segments,
+)
 from .analysis import WordTokenizer
 from .errors import IndexWriteError
 from .facets import MaskSet, full_mask, ids_to_mask, mask_to_ids
@@ -41,7 +43,6 @@ from .schema import (
     INDEX_FORMAT,
     MUNI_PREFIX,
     STORED_FIELDS,
-    prepare,
 )
 from .tokens import section_tokens
 from .view import LRU, MaskView
@@ -49,10 +50,9 @@ from .view import LRU, MaskView
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
-# A rebuild writes a segment per SEGMENT_DOCS documents (~3.3M postings), so that its pool of
-# REBUILD_LIMITMB (Whoosh's estimate; about as much real memory) never spills to disk.
+# A rebuild writes a segment per SEGMENT_DOCS documents (~3.3M postings, ~100 MB of arrays in
+# the process that writes it).
 SEGMENT_DOCS = 10_000
-REBUILD_LIMITMB = 1024
 LOCK_FILE = "write.lock"
 REPLAY_LOCK_FILE = "app-apply.lock"
 _SEC, _NAME = "\x1d", "\x1e"  # separators of the encoded multi-section text value
@@ -319,28 +319,12 @@ class WhooshStore:
             raise
         writer.commit()
 
-    def bulk_load(self, prepared, procs: int = 1, limitmb: int = REBUILD_LIMITMB) -> int:
-        """One segment per SEGMENT_DOCS documents (per process), never merged: a writer whose
-        postings outgrow its pool spills them to disk and merges them back one by one, which
-        doubled the cost (9.0 against 4.0 ms CPU per posting at 20,000)."""
-        kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        n = 0
-        chunk: list[dict] = []
-        for p in itertools.chain(prepared, [None]):
-            if p is not None:
-                chunk.append(p)
-            if len(chunk) >= SEGMENT_DOCS * max(1, procs) or (p is None and chunk):
-                writer = _without_lengths(self.ix.writer(limitmb=limitmb, **kwargs))
-                try:
-                    for doc in chunk:
-                        writer.add_document(**to_whoosh_doc(doc))
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit(merge=False)
-                n += len(chunk)
-                chunk = []
-        return n
+    def bulk_load(self, docs: Iterable[dict], procs: int = 1) -> int:
+        """Index raw documents into this (new, empty) index: a segment per SEGMENT_DOCS,
+        written whole in `procs` processes and committed once, never merged (see
+        whoosh_segments)."""
+        return whoosh_segments.load(self.path, self.ix.schema, docs, tokenizer=self.tokenizer,
+                                    to_whoosh_doc=to_whoosh_doc, segment_docs=SEGMENT_DOCS, procs=procs)
 
     def stored(self, view: _View, docnum: int) -> dict:
         return view.searcher.stored_fields(docnum)
@@ -508,7 +492,7 @@ class WhooshIndex:
             path = None
             try:
                 path = self._new_generation()
-                count = WhooshStore(str(path), self.tokenizer).bulk_load((prepare(d) for d in docs), procs=procs)
+                count = WhooshStore(str(path), self.tokenizer).bulk_load(docs, procs=procs)
                 previous = self._previous_generation()
                 self._swap_in(path)
             except Exception as e:
